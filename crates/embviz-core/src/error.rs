@@ -1,0 +1,147 @@
+use std::path::PathBuf;
+
+/// Result type of every fallible embviz function.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The error type shared by all embviz crates.
+///
+/// Each variant carries the offending value, so a test can match the fields and a user can
+/// read what to change. Messages start lower-case and have no final period.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A parameter is outside its allowed range or set, alone or given the data.
+    #[error("invalid {name} = {value}: {expected}")]
+    InvalidParameter {
+        /// Parameter name as the reference library spells it (`perplexity`, `n_components`).
+        name: &'static str,
+        /// The value received, formatted.
+        value: String,
+        /// The allowed range or set and, where useful, the fix.
+        expected: String,
+    },
+
+    /// The input has no rows or no columns.
+    #[error("{what} is empty ({n_rows} rows x {n_cols} columns): pass at least one row and one column")]
+    EmptyInput {
+        /// Which input (`X`, `labels`).
+        what: &'static str,
+        /// Rows received.
+        n_rows: usize,
+        /// Columns received.
+        n_cols: usize,
+    },
+
+    /// The input has fewer rows than the algorithm needs.
+    #[error("{what} has {n_samples} rows but at least {required} are required: {reason}")]
+    TooFewSamples {
+        /// Which input.
+        what: &'static str,
+        /// Rows received.
+        n_samples: usize,
+        /// Minimum number of rows.
+        required: usize,
+        /// Why that many rows are needed.
+        reason: &'static str,
+    },
+
+    /// A value is NaN or infinite.
+    #[error("{what} contains {value} at row {row}, column {column}: remove or impute non-finite values")]
+    NonFinite {
+        /// Which input.
+        what: &'static str,
+        /// Row of the first non-finite value.
+        row: usize,
+        /// Column of the first non-finite value.
+        column: usize,
+        /// The value, as `NaN`, `inf` or `-inf`.
+        value: f64,
+    },
+
+    /// The rows of a `Vec<Vec<_>>` input differ in length.
+    #[error("{what} has ragged rows: row {row} has {found} values but row 0 has {expected}")]
+    RaggedRows {
+        /// Which input.
+        what: &'static str,
+        /// First row whose length differs from row 0.
+        row: usize,
+        /// Length of row 0.
+        expected: usize,
+        /// Length of `row`.
+        found: usize,
+    },
+
+    /// An array has the wrong shape or length.
+    #[error("{what} has the wrong shape: expected {expected}, found {found}")]
+    ShapeMismatch {
+        /// Which array.
+        what: &'static str,
+        /// Expected shape or length, formatted.
+        expected: String,
+        /// Shape or length received, formatted.
+        found: String,
+    },
+
+    /// A row has zero norm, so its cosine distance to anything is undefined.
+    #[error("{what} row {row} has zero norm, so its cosine distance is undefined: drop the row or use the euclidean metric")]
+    ZeroVector {
+        /// Which input.
+        what: &'static str,
+        /// Index of the first zero row.
+        row: usize,
+    },
+
+    /// Reading or writing a file failed at the operating-system level.
+    #[error("cannot access {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A file was read but its content is malformed or truncated.
+    #[error("invalid file {path}: {reason}")]
+    InvalidFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A file holds a data type that cannot be converted to what was requested.
+    #[error("{path} has dtype {dtype}, which cannot be read here: expected {expected}")]
+    UnsupportedDtype {
+        /// The file.
+        path: PathBuf,
+        /// The dtype found, as numpy describes it (`<c8`, `|O`).
+        dtype: String,
+        /// The dtypes accepted.
+        expected: &'static str,
+    },
+
+    /// Drawing or encoding a figure failed.
+    #[error("cannot draw {path}: {reason}")]
+    Render {
+        /// The output file.
+        path: PathBuf,
+        /// The drawing backend's message.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// Builds an [`Error::InvalidParameter`] from any displayable value.
+    pub fn invalid_parameter(
+        name: &'static str,
+        value: impl std::fmt::Display,
+        expected: impl Into<String>,
+    ) -> Self {
+        Self::InvalidParameter {
+            name,
+            value: value.to_string(),
+            expected: expected.into(),
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! embviz-neighbors.
+#![deny(clippy::unwrap_used, clippy::panic)]
+#![forbid(unsafe_code)]

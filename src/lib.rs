@@ -1,0 +1,1 @@
+//! embviz: look inside embeddings.

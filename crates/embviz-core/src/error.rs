@@ -22,7 +22,9 @@ pub enum Error {
     },
 
     /// The input has no rows or no columns.
-    #[error("{what} is empty ({n_rows} rows x {n_cols} columns): pass at least one row and one column")]
+    #[error(
+        "{what} is empty ({n_rows} rows x {n_cols} columns): pass at least one row and one column"
+    )]
     EmptyInput {
         /// Which input (`X`, `labels`).
         what: &'static str,
@@ -46,7 +48,9 @@ pub enum Error {
     },
 
     /// A value is NaN or infinite.
-    #[error("{what} contains {value} at row {row}, column {column}: remove or impute non-finite values")]
+    #[error(
+        "{what} contains {value} at row {row}, column {column}: remove or impute non-finite values"
+    )]
     NonFinite {
         /// Which input.
         what: &'static str,
@@ -83,7 +87,9 @@ pub enum Error {
     },
 
     /// A row has zero norm, so its cosine distance to anything is undefined.
-    #[error("{what} row {row} has zero norm, so its cosine distance is undefined: drop the row or use the euclidean metric")]
+    #[error(
+        "{what} row {row} has zero norm, so its cosine distance is undefined: drop the row or use the euclidean metric"
+    )]
     ZeroVector {
         /// Which input.
         what: &'static str,
@@ -119,6 +125,17 @@ pub enum Error {
         dtype: String,
         /// The dtypes accepted.
         expected: &'static str,
+    },
+
+    /// A numerical routine stopped without converging.
+    #[error("{routine} did not converge on {what}: {hint}")]
+    NoConvergence {
+        /// The routine, such as `"singular value decomposition"`.
+        routine: &'static str,
+        /// The input it ran on, described with its shape.
+        what: String,
+        /// What the user can change.
+        hint: &'static str,
     },
 
     /// Drawing or encoding a figure failed.

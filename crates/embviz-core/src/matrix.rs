@@ -139,7 +139,7 @@ impl<'a, F: Float> RowMajor<'a, F> {
     ///
     /// [`Error::ShapeMismatch`] when `n_cols` is zero or does not divide `data.len()`.
     pub fn new(data: &'a [F], n_cols: usize) -> Result<Self> {
-        if n_cols == 0 || data.len() % n_cols != 0 {
+        if n_cols == 0 || !data.len().is_multiple_of(n_cols) {
             return Err(Error::ShapeMismatch {
                 what: "X",
                 expected: format!("a length that is a multiple of n_cols = {n_cols}"),

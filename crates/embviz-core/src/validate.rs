@@ -189,7 +189,9 @@ mod tests {
     #[test]
     fn messages_name_value_and_fix() {
         let x = array![[1.0_f32, f32::NAN]];
-        let message = input_matrix("X", &x).expect_err("NaN is invalid").to_string();
+        let message = input_matrix("X", &x)
+            .expect_err("NaN is invalid")
+            .to_string();
         assert_eq!(
             message,
             "X contains NaN at row 0, column 1: remove or impute non-finite values"

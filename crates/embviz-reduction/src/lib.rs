@@ -1,6 +1,6 @@
 //! Dimensionality reduction for embviz: PCA and t-SNE.
 #![deny(clippy::unwrap_used, clippy::panic)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod pca;
 pub mod tsne;

@@ -5,14 +5,14 @@ use std::path::PathBuf;
 
 use embviz_core::{Error, Metric};
 use embviz_io::{read_npy, read_npy_vector};
-use embviz_reduction::tsne::affinity::{
-    conditional_probabilities, joint_probabilities_exact,
-};
+use embviz_reduction::tsne::affinity::{conditional_probabilities, joint_probabilities_exact};
 use embviz_reduction::tsne::{Init, LearningRate, Method, Tsne};
 use ndarray::{Array2, ArrayView2, Axis, ShapeBuilder, s};
 
 fn repository_file(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(relative)
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -71,8 +71,13 @@ fn joint_p_matches_scikit_learn_on_300_digits() {
     let (joint, conditional) = joint_probabilities_exact(x300, 30.0, Metric::Euclidean);
 
     assert_eq!(joint.dim(), (300, 300));
-    let max_joint_error = (&joint - &expected).mapv(f64::abs).fold(0.0_f64, |a, &b| a.max(b));
-    assert!(max_joint_error <= 1e-6, "joint P differs by {max_joint_error}");
+    let max_joint_error = (&joint - &expected)
+        .mapv(f64::abs)
+        .fold(0.0_f64, |a, &b| a.max(b));
+    assert!(
+        max_joint_error <= 1e-6,
+        "joint P differs by {max_joint_error}"
+    );
     approx::assert_relative_eq!(joint.sum(), 1.0, epsilon = 1e-12);
     let max_conditional_error = (&conditional.p - &expected_conditional)
         .mapv(f64::abs)
@@ -148,7 +153,10 @@ fn barnes_hut_digits_matches_scikit_learn_quality() {
         .expect("digits are valid input");
     let start_quality = trustworthiness(x64.view(), start.embedding().mapv(f64::from).view(), 10);
     println!("random map trustworthiness {start_quality:.4}");
-    assert!(start_quality < 0.6, "random map trustworthiness {start_quality}");
+    assert!(
+        start_quality < 0.6,
+        "random map trustworthiness {start_quality}"
+    );
 }
 
 #[test]
@@ -291,7 +299,11 @@ fn nan_and_inf_are_rejected() {
     x[[7, 2]] = f64::NAN;
     assert!(matches!(
         Tsne::new().fit(&x),
-        Err(Error::NonFinite { row: 7, column: 2, .. })
+        Err(Error::NonFinite {
+            row: 7,
+            column: 2,
+            ..
+        })
     ));
     x[[7, 2]] = 0.0;
     x[[9, 0]] = f64::NEG_INFINITY;
@@ -397,7 +409,10 @@ fn layouts_give_the_same_map() {
     let standard = params.fit_transform(&x).expect("valid input");
     let mut fortran = Array2::<f64>::zeros(x.dim().f());
     fortran.assign(&x);
-    assert_eq!(params.fit_transform(&fortran).expect("valid input"), standard);
+    assert_eq!(
+        params.fit_transform(&fortran).expect("valid input"),
+        standard
+    );
     let rows: Vec<Vec<f64>> = x.axis_iter(Axis(0)).map(|r| r.to_vec()).collect();
     assert_eq!(params.fit_transform(&rows).expect("valid input"), standard);
 }

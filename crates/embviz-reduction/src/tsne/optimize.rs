@@ -147,14 +147,12 @@ fn descend(
             });
 
         if observe {
-            let progress = Progress::new(
-                phase.stage,
-                iteration + 1,
-                schedule.max_iter,
-                error,
-            );
+            let progress = Progress::new(phase.stage, iteration + 1, schedule.max_iter, error);
             if !report(observer, progress) {
-                log::info!("t-SNE stopped by its observer at iteration {}", iteration + 1);
+                log::info!(
+                    "t-SNE stopped by its observer at iteration {}",
+                    iteration + 1
+                );
                 return PhaseEnd {
                     kl_divergence,
                     last_iteration: iteration,

@@ -263,7 +263,12 @@ impl Tsne {
         self.check_parameters()?;
         let x = validate::input_matrix("X", x)?;
         let x = x.view();
-        validate::min_rows("X", &x, 2, "t-SNE needs at least two rows to have neighbours")?;
+        validate::min_rows(
+            "X",
+            &x,
+            2,
+            "t-SNE needs at least two rows to have neighbours",
+        )?;
         self.check_parameters_against(x.nrows())?;
         if self.metric == Metric::Cosine {
             validate::no_zero_rows("X", &x)?;
@@ -346,9 +351,7 @@ impl Tsne {
             return Err(Error::invalid_parameter(
                 "perplexity",
                 self.perplexity,
-                format!(
-                    "must be less than n_samples ({n_samples}), so lower it or pass more rows"
-                ),
+                format!("must be less than n_samples ({n_samples}), so lower it or pass more rows"),
             ));
         }
         if let Init::Given(coordinates) = &self.init {
@@ -357,7 +360,9 @@ impl Tsne {
                 return Err(Error::invalid_parameter(
                     "init",
                     format!("{:?} coordinates", coordinates.dim()),
-                    format!("must have shape {expected:?}, one row per sample and one column per component"),
+                    format!(
+                        "must have shape {expected:?}, one row per sample and one column per component"
+                    ),
                 ));
             }
             if let Some(bad) = coordinates.iter().find(|v| !v.is_finite()) {

@@ -47,9 +47,15 @@ pub(super) fn fit<F: Float>(
             let distances = neighbors
                 .distances()
                 .mapv(|d| affinity_distance(params.metric, d.to_f64_exact()));
-            let (p, _) =
-                joint_probabilities_nn(neighbors.indices().view(), distances.view(), params.perplexity);
-            log::debug!("t-SNE affinities: {} non-zero entries over {k} neighbours", p.nnz());
+            let (p, _) = joint_probabilities_nn(
+                neighbors.indices().view(),
+                distances.view(),
+                params.perplexity,
+            );
+            log::debug!(
+                "t-SNE affinities: {} non-zero entries over {k} neighbours",
+                p.nnz()
+            );
             (
                 Box::new(BarnesHutGradient::new(p, params.n_components, params.angle)),
                 k,

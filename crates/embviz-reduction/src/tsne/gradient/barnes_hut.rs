@@ -59,8 +59,7 @@ impl BarnesHutGradient {
             .into_par_iter()
             .map_init(Vec::new, |stack, i| {
                 let (repulsion, z) = tree.repulsion(&points[i], kernel, self.squared_angle, stack);
-                let (attraction, error) =
-                    self.attraction(i, &points, exaggeration, compute_error);
+                let (attraction, error) = self.attraction(i, &points, exaggeration, compute_error);
                 PointForces {
                     attraction,
                     repulsion,
@@ -127,7 +126,9 @@ impl Gradient for BarnesHutGradient {
             1 => self.compute_in::<1>(y, exaggeration, gradient, compute_error),
             2 => self.compute_in::<2>(y, exaggeration, gradient, compute_error),
             3 => self.compute_in::<3>(y, exaggeration, gradient, compute_error),
-            other => unreachable!("Barnes-Hut maps have 1 to 3 dimensions, checked at fit, not {other}"),
+            other => {
+                unreachable!("Barnes-Hut maps have 1 to 3 dimensions, checked at fit, not {other}")
+            }
         }
     }
 }
@@ -156,10 +157,7 @@ struct Cell<const D: usize> {
 
 impl<const D: usize> Cell<D> {
     fn new(center: [f64; D], half_width: [f64; D]) -> Self {
-        let squared_max_width = half_width
-            .iter()
-            .map(|h| 4.0 * h * h)
-            .fold(0.0, f64::max);
+        let squared_max_width = half_width.iter().map(|h| 4.0 * h * h).fold(0.0, f64::max);
         Self {
             center,
             half_width,

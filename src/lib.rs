@@ -1,1 +1,48 @@
 //! embviz: look inside embeddings.
+//!
+//! This facade re-exports the embviz crates under one name, so that an application can
+//! depend on `embviz` alone:
+//!
+//! | module | crate | contents |
+//! | --- | --- | --- |
+//! | [`core`] | `embviz-core` | the [`Matrix`] input trait, [`Metric`], [`Error`], seeding |
+//! | [`neighbors`] | `embviz-neighbors` | exact k-nearest neighbours |
+//! | [`reduction`] | `embviz-reduction` | [`Pca`] and [`Tsne`] |
+//! | [`io`] | `embviz-io` | `.npy` files, labels and dataset folders |
+//! | [`plot`] | `embviz-plot` | PNG and SVG scatter figures (feature `plot`, on by default) |
+//!
+//! A library that needs only one algorithm can depend on its crate alone, for example
+//! `embviz-reduction`, without the plotting dependencies.
+//!
+//! # Example
+//!
+//! A t-SNE map of the bundled digits, drawn with one colour per class:
+//!
+//! ```no_run
+//! use embviz::{Tsne, io::read_dataset_dir};
+//!
+//! let digits = read_dataset_dir::<f32>("data/digits")?;
+//! let map = Tsne::new().seed(0).fit(digits.x())?;
+//! println!("KL divergence {:.3}", map.kl_divergence());
+//! embviz::class_map_figure(map.embedding(), digits.labels(), "t-SNE of digits")?
+//!     .save("target/embviz/digits.png")?;
+//! # Ok::<(), embviz::Error>(())
+//! ```
+#![deny(clippy::unwrap_used, clippy::panic)]
+#![forbid(unsafe_code)]
+
+pub use embviz_core as core;
+pub use embviz_io as io;
+pub use embviz_neighbors as neighbors;
+#[cfg(feature = "plot")]
+pub use embviz_plot as plot;
+pub use embviz_reduction as reduction;
+
+pub use embviz_core::{Error, Float, Matrix, Metric, Progress, Result};
+pub use embviz_reduction::pca::Pca;
+pub use embviz_reduction::tsne::Tsne;
+
+#[cfg(feature = "plot")]
+mod figures;
+#[cfg(feature = "plot")]
+pub use figures::class_map_figure;

@@ -1,3 +1,25 @@
-//! embviz-neighbors.
+//! Exact k-nearest-neighbour search.
+//!
+//! - [`exact_knn`]: the `k` nearest other rows of every row of a matrix, as scikit-learn's
+//!   `NearestNeighbors(n_neighbors=k).fit(x).kneighbors()`.
+//! - [`exact_knn_query`]: the `k` nearest data rows of every query row.
+//! - [`NearestNeighbors`]: the same searches behind a `fit` / `kneighbors` estimator.
+//!
+//! Both metrics of [`Metric`] are supported. Euclidean distances come from
+//! `|a|^2 + |b|^2 - 2 a.b`, with the dot products taken as blocked `f64` matrix products
+//! in parallel, and cosine distances from the same kernel on rows scaled to unit norm.
+//! Results are [`Neighbors`]: indices and distances sorted by distance, with equal
+//! distances in ascending index order, identical for any number of threads.
 #![deny(clippy::unwrap_used, clippy::panic)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
+
+mod estimator;
+mod exact;
+mod kernel;
+mod neighbors;
+mod top_k;
+
+pub use embviz_core::Metric;
+pub use estimator::{FittedNearestNeighbors, NearestNeighbors};
+pub use exact::{exact_knn, exact_knn_query};
+pub use neighbors::Neighbors;

@@ -117,8 +117,8 @@ fn descend(
     let mut best_iteration = phase.start;
     let mut iteration = phase.start;
     while iteration < phase.end {
-        let check = (iteration + 1) % CHECK_EVERY == 0;
-        let observe = (iteration + 1) % schedule.progress_every == 0;
+        let check = (iteration + 1).is_multiple_of(CHECK_EVERY);
+        let observe = (iteration + 1).is_multiple_of(schedule.progress_every);
         let last = iteration + 1 == phase.end;
         let error = gradient.compute(
             y.view(),

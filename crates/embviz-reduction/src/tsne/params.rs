@@ -306,14 +306,14 @@ impl Tsne {
                 "must be at least 1",
             ));
         }
-        if let LearningRate::Value(rate) = self.learning_rate {
-            if !(rate.is_finite() && rate > 0.0) {
-                return Err(Error::invalid_parameter(
-                    "learning_rate",
-                    rate,
-                    "must be a positive number, or LearningRate::Auto",
-                ));
-            }
+        if let LearningRate::Value(rate) = self.learning_rate
+            && !(rate.is_finite() && rate > 0.0)
+        {
+            return Err(Error::invalid_parameter(
+                "learning_rate",
+                rate,
+                "must be a positive number, or LearningRate::Auto",
+            ));
         }
         if self.max_iter < EXPLORATION_ITER {
             return Err(Error::invalid_parameter(

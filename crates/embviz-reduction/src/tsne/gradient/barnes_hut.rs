@@ -14,8 +14,8 @@ use rayon::prelude::*;
 use super::{Gradient, Kernel, MIN_PROBABILITY};
 use crate::tsne::affinity::SparseAffinities;
 
-/// Points closer than this in every coordinate are treated as one position, and a point
-/// skips the leaf that holds its own position (scikit-learn's `EPSILON` in its quadtree).
+/// Points closer than this in every coordinate are treated as one position, and share a
+/// leaf (scikit-learn's `EPSILON` in its quadtree).
 const DUPLICATE_TOLERANCE: f64 = 1e-6;
 
 /// Depth at which cells stop splitting, so that nearly equal points cannot recurse without
@@ -174,8 +174,8 @@ impl<const D: usize> Cell<D> {
     }
 
     fn add(&mut self, position: &[f64; D]) {
-        for d in 0..D {
-            self.mass_center[d] += position[d];
+        for (sum, value) in self.mass_center.iter_mut().zip(position) {
+            *sum += value;
         }
         self.count += 1;
     }
@@ -190,6 +190,20 @@ impl<const D: usize> Cell<D> {
 
 struct Tree<const D: usize> {
     cells: Vec<Cell<D>>,
+    /// The fields the traversal reads, packed for cache locality, one per cell.
+    summaries: Vec<Summary<D>>,
+}
+
+/// A cell as the repulsion traversal sees it.
+#[derive(Clone, Copy)]
+struct Summary<const D: usize> {
+    mass_center: [f64; D],
+    count: f64,
+    squared_max_width: f64,
+    /// Index of the first child; 0 for a leaf.
+    first_child: u32,
+    /// Bit `c` is set when child `c` holds points.
+    occupied: u32,
 }
 
 impl<const D: usize> Tree<D> {
@@ -210,6 +224,7 @@ impl<const D: usize> Tree<D> {
         });
         let mut tree = Self {
             cells: Vec::with_capacity(2 * points.len() + 1),
+            summaries: Vec::new(),
         };
         tree.cells.push(Cell::new(center, half_width));
         for (index, position) in points.iter().enumerate() {
@@ -223,6 +238,25 @@ impl<const D: usize> Tree<D> {
                 }
             }
         }
+        tree.summaries = tree
+            .cells
+            .iter()
+            .map(|cell| Summary {
+                mass_center: cell.mass_center,
+                count: cell.count as f64,
+                squared_max_width: cell.squared_max_width,
+                first_child: u32::try_from(cell.first_child)
+                    .expect("a tree of 2 n cells fits u32 indices for n below 2^31"),
+                occupied: if cell.is_leaf() {
+                    0
+                } else {
+                    (0..(1 << D))
+                        .filter(|&c| tree.cells[cell.first_child + c].count > 0)
+                        .map(|c| 1_u32 << c)
+                        .sum()
+                },
+            })
+            .collect();
         tree
     }
 
@@ -275,7 +309,7 @@ impl<const D: usize> Tree<D> {
     }
 
     /// Returns the unnormalised repulsion `sum_j w_ij u_ij (y - y_j)` on a point at `y` and
-    /// its share `sum_j w_ij` of the normalisation, leaving out the leaf at `y` itself.
+    /// its share `sum_j w_ij` of the normalisation, leaving out the point itself.
     fn repulsion(
         &self,
         y: &[f64; D],
@@ -287,23 +321,34 @@ impl<const D: usize> Tree<D> {
         let mut z = 0.0;
         stack.clear();
         stack.push(0);
+        if self.summaries[0].count == 0.0 {
+            return (force, z);
+        }
         while let Some(index) = stack.pop() {
-            let cell = &self.cells[index];
-            if cell.count == 0 {
-                continue;
-            }
+            let cell = &self.summaries[index];
             let delta: [f64; D] = std::array::from_fn(|d| y[d] - cell.mass_center[d]);
             let squared_distance: f64 = delta.iter().map(|v| v * v).sum();
-            if cell.is_leaf() {
+            if cell.first_child == 0 {
                 if delta.iter().all(|v| v.abs() <= DUPLICATE_TOLERANCE) {
+                    // The leaf holding the point itself: its other points sit at the same
+                    // position, so they add to the normalisation but push nothing.
+                    // scikit-learn skips them, which makes its KL estimate too low, even
+                    // negative, when rows are duplicated.
+                    let others = cell.count - 1.0;
+                    z += others * kernel.weights(squared_distance).0;
                     continue;
                 }
             } else if cell.squared_max_width >= squared_angle * squared_distance {
-                stack.extend((0..(1 << D)).map(|offset| cell.first_child + offset));
+                let first = cell.first_child as usize;
+                stack.extend(
+                    (0..(1 << D))
+                        .filter(|&c| cell.occupied & (1 << c) != 0)
+                        .map(|c| first + c),
+                );
                 continue;
             }
             let (w, u) = kernel.weights(squared_distance);
-            let count = cell.count as f64;
+            let count = cell.count;
             z += count * w;
             let push = count * w * u;
             for d in 0..D {
@@ -349,8 +394,13 @@ mod tests {
         assert_eq!(leaves.len(), 2);
         assert!(leaves.contains(&2));
         let mut stack = Vec::new();
-        let (_, z) = tree.repulsion(&points[0], Kernel::for_components(3), 0.0, &mut stack);
-        // Only the point at the origin counts: w = (1 + 3 / 2)^(-3 / 2).
-        approx::assert_relative_eq!(z, 2.5_f64.powf(-1.5), max_relative = 1e-12);
+        let (force, z) = tree.repulsion(&points[0], Kernel::for_components(3), 0.0, &mut stack);
+        // The duplicate adds w = 1 and the point at the origin w = (1 + 3 / 2)^(-3 / 2).
+        approx::assert_relative_eq!(z, 1.0 + 2.5_f64.powf(-1.5), max_relative = 1e-12);
+        // Only the origin pushes: w u (1, 1, 1) with u = 1 / 2.5.
+        let push = 2.5_f64.powf(-1.5) / 2.5;
+        for value in force {
+            approx::assert_relative_eq!(value, push, max_relative = 1e-12);
+        }
     }
 }

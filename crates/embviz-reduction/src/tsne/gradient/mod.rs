@@ -73,28 +73,31 @@ impl Kernel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tsne::affinity::joint_probabilities_nn;
+    use crate::tsne::affinity::{SparseAffinities, joint_probabilities_nn};
     use embviz_core::seed;
     use ndarray::Array2;
     use rand::RngExt;
 
     fn random_problem(n: usize, dim: usize) -> (Array2<f64>, Array2<f64>) {
         let mut rng = seed::rng(3);
-        // The offset keeps points further apart than the tree's duplicate tolerance.
-        let y = Array2::from_shape_fn((n, dim), |(i, _)| {
+        // The offset keeps distinct points further apart than the tree's duplicate
+        // tolerance, below which it treats them as one position.
+        let mut y = Array2::from_shape_fn((n, dim), |(i, _)| {
             rng.random_range(-3.0..3.0) + i as f64 * 1e-3
         });
+        // Two coincident points, which the tree keeps in one leaf.
+        let first = y.row(0).to_owned();
+        y.row_mut(1).assign(&first);
         let x = Array2::from_shape_fn((n, 4), |_| rng.random_range(-1.0..1.0));
         (x, y)
     }
 
-    fn all_pairs_affinities(x: &Array2<f64>, perplexity: f64) -> Array2<f64> {
+    fn all_pairs_affinities(x: &Array2<f64>, perplexity: f64) -> SparseAffinities {
         let n = x.nrows();
         let mut indices = Array2::<usize>::zeros((n, n - 1));
         let mut distances = Array2::<f32>::zeros((n, n - 1));
         for i in 0..n {
-            let mut k = 0;
-            for j in (0..n).filter(|&j| j != i) {
+            for (k, j) in (0..n).filter(|&j| j != i).enumerate() {
                 indices[[i, k]] = j;
                 let row_i = x.row(i);
                 let row_j = x.row(j);
@@ -102,12 +105,9 @@ mod tests {
                     row_i.as_slice().expect("standard layout"),
                     row_j.as_slice().expect("standard layout"),
                 ) as f32;
-                k += 1;
             }
         }
-        joint_probabilities_nn(indices.view(), distances.view(), perplexity)
-            .0
-            .to_dense()
+        joint_probabilities_nn(indices.view(), distances.view(), perplexity).0
     }
 
     fn kl(p: &Array2<f64>, y: &Array2<f64>, kernel: Kernel) -> f64 {
@@ -136,7 +136,7 @@ mod tests {
     /// Central finite differences of the KL divergence must match the analytic gradient.
     fn check_against_finite_differences(dim: usize) {
         let (x, y) = random_problem(12, dim);
-        let p = all_pairs_affinities(&x, 3.0);
+        let p = all_pairs_affinities(&x, 3.0).to_dense();
         let kernel = Kernel::for_components(dim);
         let exact = ExactGradient::new(p.clone(), dim);
         let mut gradient = Array2::zeros(y.dim());
@@ -171,18 +171,8 @@ mod tests {
     fn barnes_hut_with_zero_angle_equals_exact() {
         for dim in 1..=3 {
             let (x, y) = random_problem(30, dim);
-            let p = all_pairs_affinities(&x, 5.0);
-            let exact = ExactGradient::new(p.clone(), dim);
-            let sparse = {
-                let n = x.nrows();
-                let indices =
-                    Array2::from_shape_fn((n, n - 1), |(i, k)| if k < i { k } else { k + 1 });
-                let distances = Array2::from_shape_fn((n, n - 1), |(i, k)| {
-                    let j = indices[[i, k]];
-                    (&x.row(i) - &x.row(j)).mapv(|v| v * v).sum() as f32
-                });
-                joint_probabilities_nn(indices.view(), distances.view(), 5.0).0
-            };
+            let sparse = all_pairs_affinities(&x, 5.0);
+            let exact = ExactGradient::new(sparse.to_dense(), dim);
             let barnes_hut = BarnesHutGradient::new(sparse, dim, 0.0);
             let mut g_exact = Array2::zeros(y.dim());
             let mut g_bh = Array2::zeros(y.dim());
@@ -202,15 +192,8 @@ mod tests {
     #[test]
     fn barnes_hut_approximation_is_close() {
         let (x, y) = random_problem(200, 2);
-        let p = all_pairs_affinities(&x, 10.0);
-        let exact = ExactGradient::new(p.clone(), 2);
-        let n = x.nrows();
-        let indices = Array2::from_shape_fn((n, n - 1), |(i, k)| if k < i { k } else { k + 1 });
-        let distances = Array2::from_shape_fn((n, n - 1), |(i, k)| {
-            let j = indices[[i, k]];
-            (&x.row(i) - &x.row(j)).mapv(|v| v * v).sum() as f32
-        });
-        let sparse = joint_probabilities_nn(indices.view(), distances.view(), 10.0).0;
+        let sparse = all_pairs_affinities(&x, 10.0);
+        let exact = ExactGradient::new(sparse.to_dense(), 2);
         let barnes_hut = BarnesHutGradient::new(sparse, 2, 0.5);
         let mut g_exact = Array2::zeros(y.dim());
         let mut g_bh = Array2::zeros(y.dim());

@@ -1,0 +1,89 @@
+//! Times one embviz job on a dataset folder, for the side-by-side comparison with the
+//! Python libraries in `scripts/bench_peers.py`.
+//!
+//! ```text
+//! cargo run --release --example timing -- tsne --data data/digits --repeats 3
+//! cargo run --release --example timing -- knn --data ../shared/data/mnist10k --k 20
+//! ```
+//!
+//! Prints the best wall time over the repeats and writes it, with the quality numbers, to
+//! `target/embviz/timing/<job>.json`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Parser, ValueEnum};
+use embviz::io::read_npy;
+use embviz::neighbors::exact_knn;
+use embviz::{Metric, Tsne};
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Job {
+    /// Barnes-Hut t-SNE with scikit-learn's defaults.
+    Tsne,
+    /// Exact k nearest neighbours of every row, self excluded.
+    Knn,
+}
+
+#[derive(Parser)]
+#[command(about = "Time an embviz job on a dataset folder")]
+struct Args {
+    /// The job to time.
+    job: Job,
+    /// Dataset folder holding X.npy; the default is the bundled digits data.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Number of runs; the best time is reported.
+    #[arg(long, default_value_t = 3)]
+    repeats: usize,
+    /// Neighbours per row for the knn job.
+    #[arg(long, default_value_t = 20)]
+    k: usize,
+    /// Seed of the t-SNE job.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let data = args.data.unwrap_or_else(|| root.join("data/digits"));
+    let x = read_npy::<f32>(data.join("X.npy"))?;
+    let (n, d) = x.dim();
+
+    let mut best = f64::INFINITY;
+    let mut quality = String::new();
+    for _ in 0..args.repeats.max(1) {
+        let started = Instant::now();
+        match args.job {
+            Job::Tsne => {
+                let fitted = Tsne::new().seed(args.seed).fit(&x)?;
+                quality = format!("\"kl_divergence\": {:.6}", fitted.kl_divergence());
+            }
+            Job::Knn => {
+                let neighbors = exact_knn(x.view(), args.k, Metric::Euclidean)?;
+                quality = format!(
+                    "\"mean_distance\": {:.6}",
+                    neighbors.distances().mean().unwrap_or(0.0)
+                );
+            }
+        }
+        best = best.min(started.elapsed().as_secs_f64());
+    }
+
+    let name = match args.job {
+        Job::Tsne => "tsne",
+        Job::Knn => "knn",
+    };
+    let out = root
+        .join("target/embviz/timing")
+        .join(format!("{name}.json"));
+    std::fs::create_dir_all(out.parent().expect("the path has a parent"))?;
+    let json = format!(
+        "{{\"job\": \"{name}\", \"n\": {n}, \"d\": {d}, \"seconds\": {best:.4}, {quality}}}\n"
+    );
+    std::fs::write(&out, &json)?;
+    print!("{json}");
+    println!("wrote {}", out.display());
+    Ok(())
+}

@@ -1,0 +1,77 @@
+"""Side-by-side timing of embviz and scikit-learn on the same jobs and data.
+
+Runs each job in scikit-learn and in embviz (through `cargo run --release --example timing`)
+on the same machine, best of N runs each, and prints both times and their ratio.
+
+    python -m venv /tmp/peers && /tmp/peers/bin/pip install numpy scikit-learn==1.9.1
+    /tmp/peers/bin/python scripts/bench_peers.py --data ../shared/data
+
+Jobs: Barnes-Hut t-SNE on digits with scikit-learn's defaults, and the exact 20 nearest
+neighbours of every row of mnist10k (scikit-learn's brute-force NearestNeighbors). Never run
+in CI.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from sklearn.manifold import TSNE
+from sklearn.neighbors import NearestNeighbors
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def best_of(repeats, job):
+    best, result = float("inf"), None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = job()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def embviz_time(job, data_dir, repeats, extra=()):
+    command = ["cargo", "run", "--quiet", "--release", "--example", "timing", "--",
+               job, "--data", str(data_dir), "--repeats", str(repeats), *extra]
+    output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(output.stdout.splitlines()[0])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
+                        help="folder holding the digits/ and mnist10k/ dataset folders")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per job; the best counts")
+    args = parser.parse_args()
+
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+          f"scikit-learn {sklearn.__version__}, numpy {np.__version__}")
+    rows = []
+
+    digits = ROOT / "data" / "digits"
+    x = np.load(digits / "X.npy")
+    seconds, model = best_of(args.repeats, lambda: TSNE(random_state=0).fit(x))
+    ours = embviz_time("tsne", digits, args.repeats)
+    rows.append(("t-SNE Barnes-Hut, digits 1797x64", seconds, ours["seconds"],
+                 f"KL {model.kl_divergence_:.4f} vs {ours['kl_divergence']:.4f}"))
+
+    mnist = args.data / "mnist10k"
+    x = np.load(mnist / "X.npy")
+    seconds, _ = best_of(args.repeats, lambda: NearestNeighbors(
+        n_neighbors=20, algorithm="brute").fit(x).kneighbors())
+    ours = embviz_time("knn", mnist, args.repeats, ["--k", "20"])
+    rows.append(("exact 20-NN, mnist10k 10000x784", seconds, ours["seconds"], ""))
+
+    print(f"{'job':<36} {'scikit-learn s':>14} {'embviz s':>9} {'ratio':>6}  quality")
+    for job, theirs, ours, note in rows:
+        print(f"{job:<36} {theirs:>14.3f} {ours:>9.3f} {ours / theirs:>6.2f}  {note}")
+
+
+if __name__ == "__main__":
+    main()

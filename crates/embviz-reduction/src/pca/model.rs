@@ -123,7 +123,9 @@ impl<F: Float> FittedPca<F> {
         let rows = validate::input_matrix("X", x)?;
         validate::n_columns("X", &rows.view(), self.n_features())?;
         let centred = centre_on(rows.view(), &self.mean_f64);
-        let projected = decompose::project(centred.as_ref(), &self.components_f64, Par::rayon(0));
+        let projected = decompose::isolated(|| {
+            decompose::project(centred.as_ref(), &self.components_f64, Par::rayon(0))
+        });
         Ok(to_array(&projected))
     }
 
@@ -149,14 +151,16 @@ impl<F: Float> FittedPca<F> {
         });
         let mut reconstructed =
             Mat::from_fn(rows.nrows(), self.n_features(), |_, j| self.mean_f64[j]);
-        matmul(
-            reconstructed.as_mut(),
-            Accum::Add,
-            coordinates.as_ref(),
-            decompose::as_faer(&self.components_f64),
-            1.0,
-            Par::rayon(0),
-        );
+        decompose::isolated(|| {
+            matmul(
+                reconstructed.as_mut(),
+                Accum::Add,
+                coordinates.as_ref(),
+                decompose::as_faer(&self.components_f64),
+                1.0,
+                Par::rayon(0),
+            );
+        });
         Ok(to_array(&reconstructed))
     }
 }

@@ -89,11 +89,13 @@ impl Pca {
     /// As [`Pca::fit`].
     pub fn fit_transform<F: Float>(&self, x: &impl Matrix<F>) -> Result<Array2<F>> {
         let (fitted, centred) = self.fit_centred(x)?;
-        let projected = decompose::project(
-            decompose::as_faer(&centred.values),
-            fitted.components_f64(),
-            Par::rayon(0),
-        );
+        let projected = decompose::isolated(|| {
+            decompose::project(
+                decompose::as_faer(&centred.values),
+                fitted.components_f64(),
+                Par::rayon(0),
+            )
+        });
         // The centred data was multiplied by `scale`. Its reciprocal is also a power of two, so
         // undoing the scaling is exact.
         let unscale = centred.scale.recip();
@@ -135,8 +137,9 @@ impl Pca {
         );
         let centred = decompose::centre(rows.view());
         drop(rows);
-        let axes =
-            decompose::principal_axes(decompose::as_faer(&centred.values), method, Par::rayon(0))?;
+        let axes = decompose::isolated(|| {
+            decompose::principal_axes(decompose::as_faer(&centred.values), method, Par::rayon(0))
+        })?;
         let fitted = self.fitted_model(&centred, axes);
         log::info!(
             "PCA fitted {n_samples} x {n_features} to {} components in {:.1} ms",

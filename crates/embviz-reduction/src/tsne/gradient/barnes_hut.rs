@@ -57,8 +57,8 @@ impl BarnesHutGradient {
 
         let forces: Vec<PointForces<D>> = (0..points.len())
             .into_par_iter()
-            .map_init(Vec::new, |stack, i| {
-                let (repulsion, z) = tree.repulsion(&points[i], kernel, self.squared_angle, stack);
+            .map(|i| {
+                let (repulsion, z) = tree.repulsion(&points[i], kernel, self.squared_angle);
                 let (attraction, error) = self.attraction(i, &points, exaggeration, compute_error);
                 PointForces {
                     attraction,
@@ -190,20 +190,20 @@ impl<const D: usize> Cell<D> {
 
 struct Tree<const D: usize> {
     cells: Vec<Cell<D>>,
-    /// The fields the traversal reads, packed for cache locality, one per cell.
+    /// The non-empty cells in depth-first order, as the traversal reads them.
     summaries: Vec<Summary<D>>,
 }
 
-/// A cell as the repulsion traversal sees it.
+/// A cell as the repulsion traversal sees it. Cells are stored in depth-first order, so a
+/// cell's children follow it and `skip` is the index just past its subtree; the traversal
+/// then needs no stack.
 #[derive(Clone, Copy)]
 struct Summary<const D: usize> {
     mass_center: [f64; D],
     count: f64,
     squared_max_width: f64,
-    /// Index of the first child; 0 for a leaf.
-    first_child: u32,
-    /// Bit `c` is set when child `c` holds points.
-    occupied: u32,
+    is_leaf: bool,
+    skip: u32,
 }
 
 impl<const D: usize> Tree<D> {
@@ -238,26 +238,33 @@ impl<const D: usize> Tree<D> {
                 }
             }
         }
-        tree.summaries = tree
-            .cells
-            .iter()
-            .map(|cell| Summary {
-                mass_center: cell.mass_center,
-                count: cell.count as f64,
-                squared_max_width: cell.squared_max_width,
-                first_child: u32::try_from(cell.first_child)
-                    .expect("a tree of 2 n cells fits u32 indices for n below 2^31"),
-                occupied: if cell.is_leaf() {
-                    0
-                } else {
-                    (0..(1 << D))
-                        .filter(|&c| tree.cells[cell.first_child + c].count > 0)
-                        .map(|c| 1_u32 << c)
-                        .sum()
-                },
-            })
-            .collect();
+        let mut summaries = Vec::with_capacity(tree.cells.len());
+        tree.flatten(0, &mut summaries);
+        tree.summaries = summaries;
         tree
+    }
+
+    /// Appends the non-empty cells of the subtree at `cell` to `out` in depth-first order.
+    fn flatten(&self, cell: usize, out: &mut Vec<Summary<D>>) {
+        let source = &self.cells[cell];
+        if source.count == 0 {
+            return;
+        }
+        let position = out.len();
+        out.push(Summary {
+            mass_center: source.mass_center,
+            count: source.count as f64,
+            squared_max_width: source.squared_max_width,
+            is_leaf: source.is_leaf(),
+            skip: 0,
+        });
+        if !source.is_leaf() {
+            for offset in 0..(1 << D) {
+                self.flatten(source.first_child + offset, out);
+            }
+        }
+        out[position].skip = u32::try_from(out.len())
+            .expect("a tree of 2 n cells fits u32 indices for n below 2^31");
     }
 
     fn insert(&mut self, index: usize, position: &[f64; D], points: &[[f64; D]]) {
@@ -310,25 +317,15 @@ impl<const D: usize> Tree<D> {
 
     /// Returns the unnormalised repulsion `sum_j w_ij u_ij (y - y_j)` on a point at `y` and
     /// its share `sum_j w_ij` of the normalisation, leaving out the point itself.
-    fn repulsion(
-        &self,
-        y: &[f64; D],
-        kernel: Kernel,
-        squared_angle: f64,
-        stack: &mut Vec<usize>,
-    ) -> ([f64; D], f64) {
+    fn repulsion(&self, y: &[f64; D], kernel: Kernel, squared_angle: f64) -> ([f64; D], f64) {
         let mut force = [0.0; D];
         let mut z = 0.0;
-        stack.clear();
-        stack.push(0);
-        if self.summaries[0].count == 0.0 {
-            return (force, z);
-        }
-        while let Some(index) = stack.pop() {
-            let cell = &self.summaries[index];
+        let cells = &self.summaries;
+        let mut index = 0;
+        while let Some(cell) = cells.get(index) {
             let delta: [f64; D] = std::array::from_fn(|d| y[d] - cell.mass_center[d]);
             let squared_distance: f64 = delta.iter().map(|v| v * v).sum();
-            if cell.first_child == 0 {
+            if cell.is_leaf {
                 if delta.iter().all(|v| v.abs() <= DUPLICATE_TOLERANCE) {
                     // The leaf holding the point itself: its other points sit at the same
                     // position, so they add to the normalisation but push nothing.
@@ -336,24 +333,21 @@ impl<const D: usize> Tree<D> {
                     // negative, when rows are duplicated.
                     let others = cell.count - 1.0;
                     z += others * kernel.weights(squared_distance).0;
+                    index = cell.skip as usize;
                     continue;
                 }
             } else if cell.squared_max_width >= squared_angle * squared_distance {
-                let first = cell.first_child as usize;
-                stack.extend(
-                    (0..(1 << D))
-                        .filter(|&c| cell.occupied & (1 << c) != 0)
-                        .map(|c| first + c),
-                );
+                // Too close to summarise: visit the children, which come next.
+                index += 1;
                 continue;
             }
             let (w, u) = kernel.weights(squared_distance);
-            let count = cell.count;
-            z += count * w;
-            let push = count * w * u;
+            z += cell.count * w;
+            let push = cell.count * w * u;
             for d in 0..D {
                 force[d] += push * delta[d];
             }
+            index = cell.skip as usize;
         }
         (force, z)
     }
@@ -393,8 +387,7 @@ mod tests {
             .collect();
         assert_eq!(leaves.len(), 2);
         assert!(leaves.contains(&2));
-        let mut stack = Vec::new();
-        let (force, z) = tree.repulsion(&points[0], Kernel::for_components(3), 0.0, &mut stack);
+        let (force, z) = tree.repulsion(&points[0], Kernel::for_components(3), 0.0);
         // The duplicate adds w = 1 and the point at the origin w = (1 + 3 / 2)^(-3 / 2).
         approx::assert_relative_eq!(z, 1.0 + 2.5_f64.powf(-1.5), max_relative = 1e-12);
         // Only the origin pushes: w u (1, 1, 1) with u = 1 / 2.5.

@@ -38,7 +38,7 @@ pub struct ConditionalProbabilities {
 /// Finds, for each row of `distances`, the Gaussian precision whose conditional
 /// distribution has the given perplexity, and returns the distribution.
 ///
-/// `distances` holds the distances of row `i` to its candidates: squared euclidean
+/// `distances` contains the distances of row `i` to its candidates: squared euclidean
 /// distances for the euclidean metric, plain distances for others. With
 /// `skip_diagonal`, it is the full square matrix and entry `(i, i)` is left out; otherwise
 /// each row lists only the neighbours of row `i`. Distances are `f32`, because
@@ -157,7 +157,7 @@ pub(super) fn affinity_distance(metric: Metric, distance: f64) -> f32 {
 /// P = max((C + C^T) / sum(C + C^T), eps)   off the diagonal, 0 on it
 /// ```
 ///
-/// where `C` holds the conditional probabilities over all other rows. Memory is
+/// where `C` contains the conditional probabilities over all other rows. Memory is
 /// `n_samples^2`.
 pub fn joint_probabilities_exact<F: Float>(
     x: ArrayView2<'_, F>,
@@ -253,7 +253,7 @@ impl SparseAffinities {
 }
 
 /// Builds the symmetric joint probabilities of the Barnes-Hut method from the neighbour
-/// lists `indices` (row `i` holds the neighbours of `i`, itself excluded) and the
+/// lists `indices` (row `i` lists the neighbours of `i`, itself excluded) and the
 /// affinity distances to them (see [`conditional_probabilities`]).
 pub fn joint_probabilities_nn(
     indices: ArrayView2<'_, usize>,

@@ -1,6 +1,6 @@
 //! t-distributed stochastic neighbour embedding (t-SNE).
 //!
-//! [`Tsne`] holds the parameters and [`FittedTsne`] the map. The stages are separate
+//! [`Tsne`] stores the parameters and [`FittedTsne`] the map. The stages are separate
 //! modules: input affinities ([`affinity`]), the initial map, the gradient (exact or
 //! Barnes-Hut) and the two-phase gradient descent.
 //!

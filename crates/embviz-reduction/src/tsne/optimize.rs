@@ -1,8 +1,8 @@
 //! Gradient descent with momentum and adaptive gains, in scikit-learn's two phases.
 //!
-//! The update rule is Jacobs' (1988) delta-bar-delta as used by van der Maaten & Hinton
-//! (2008): each coordinate's gain grows by 0.2 while the gradient keeps its sign against the
-//! last update and shrinks by a factor 0.8 otherwise, never below 0.01.
+//! The update rule is Jacobs' (1988) delta-bar-delta, as used by van der Maaten & Hinton
+//! (2008). Each coordinate's gain grows by 0.2 while the gradient points against the last
+//! update, and shrinks by a factor 0.8 otherwise, never below 0.01.
 
 use embviz_core::{Observer, Progress};
 use ndarray::{Array2, Zip};
@@ -28,7 +28,7 @@ pub(super) struct Schedule {
     pub(super) progress_every: usize,
 }
 
-/// How the optimisation ended.
+/// End state of an optimisation.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Outcome {
     /// KL divergence at the last iteration.

@@ -16,7 +16,7 @@ pub enum LearningRate {
     Value(f64),
 }
 
-/// Where the optimisation starts.
+/// Starting map of the optimisation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Init {
     /// The first `n_components` principal components, scaled so that the first column has a
@@ -28,7 +28,7 @@ pub enum Init {
     Given(Array2<f64>),
 }
 
-/// How the gradient is computed.
+/// Gradient method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     /// The Barnes-Hut approximation (van der Maaten 2014): affinities over the

@@ -123,7 +123,7 @@ impl<F: Float> FittedPca<F> {
         let rows = validate::input_matrix("X", x)?;
         validate::n_columns("X", &rows.view(), self.n_features())?;
         let centred = centre_on(rows.view(), &self.mean_f64);
-        let projected = decompose::isolated(|| {
+        let projected = crate::faer_pool::isolated(|| {
             decompose::project(centred.as_ref(), &self.components_f64, Par::rayon(0))
         });
         Ok(to_array(&projected))
@@ -151,7 +151,7 @@ impl<F: Float> FittedPca<F> {
         });
         let mut reconstructed =
             Mat::from_fn(rows.nrows(), self.n_features(), |_, j| self.mean_f64[j]);
-        decompose::isolated(|| {
+        crate::faer_pool::isolated(|| {
             matmul(
                 reconstructed.as_mut(),
                 Accum::Add,

@@ -89,7 +89,7 @@ impl Pca {
     /// As [`Pca::fit`].
     pub fn fit_transform<F: Float>(&self, x: &impl Matrix<F>) -> Result<Array2<F>> {
         let (fitted, centred) = self.fit_centred(x)?;
-        let projected = decompose::isolated(|| {
+        let projected = crate::faer_pool::isolated(|| {
             decompose::project(
                 decompose::as_faer(&centred.values),
                 fitted.components_f64(),
@@ -137,7 +137,7 @@ impl Pca {
         );
         let centred = decompose::centre(rows.view());
         drop(rows);
-        let axes = decompose::isolated(|| {
+        let axes = crate::faer_pool::isolated(|| {
             decompose::principal_axes(decompose::as_faer(&centred.values), method, Par::rayon(0))
         })?;
         let fitted = self.fitted_model(&centred, axes);

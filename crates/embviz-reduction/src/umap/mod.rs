@@ -1,0 +1,1 @@
+//! Uniform manifold approximation and projection (UMAP).

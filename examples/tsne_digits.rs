@@ -8,14 +8,21 @@
 //! The folder holds `X.npy` (n x d) and optionally `labels.npy` with `label_names.txt`.
 //! The default is the bundled scikit-learn digits data (1797 x 64).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use embviz::io::{read_dataset_dir, write_npy};
 use embviz::{Metric, Tsne};
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MetricArg {
+    Euclidean,
+    Cosine,
+}
 
 #[derive(Parser)]
 #[command(about = "Draw a t-SNE map of a dataset folder (X.npy, labels.npy, label_names.txt)")]
@@ -24,49 +31,68 @@ struct Args {
     #[arg(long)]
     data: Option<PathBuf>,
     /// Perplexity: a smooth count of the neighbours each point attends to.
-    #[arg(long, default_value_t = 30.0)]
+    #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
     perplexity: f64,
-    /// Input metric: euclidean or cosine.
-    #[arg(long, default_value = "euclidean")]
-    metric: String,
-    /// Seed of the random parts, for a repeatable map.
+    /// Input metric.
+    #[arg(long, value_enum, ignore_case = true, default_value = "euclidean")]
+    metric: MetricArg,
+    /// Seed of the random draws. The default PCA start draws none, so the map is the same
+    /// for every seed.
     #[arg(long, default_value_t = 0)]
     seed: u64,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = Args::parse();
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let data = args.data.unwrap_or_else(|| root.join("data/digits"));
     let out = root.join("target/embviz/tsne_digits");
-    let metric = match args.metric.as_str() {
-        "euclidean" => Metric::Euclidean,
-        "cosine" => Metric::Cosine,
-        other => return Err(format!("unknown metric {other:?}: use euclidean or cosine").into()),
+    let metric = match args.metric {
+        MetricArg::Euclidean => Metric::Euclidean,
+        MetricArg::Cosine => Metric::Cosine,
     };
 
     let dataset = read_dataset_dir::<f32>(&data)?;
     let (n, d) = dataset.x().dim();
     println!("read {n} x {d} from {}", data.display());
 
+    // On a terminal the progress line is redrawn in place; in a log, every report gets
+    // its own line.
+    let terminal = std::io::stderr().is_terminal();
     let started = Instant::now();
     let fitted = Tsne::new()
         .perplexity(args.perplexity)
         .metric(metric)
         .seed(args.seed)
         .fit_with(dataset.x(), &mut |progress| {
-            eprint!(
-                "\r{:<18} iteration {:>4}/{}  KL {:.4}",
+            let line = format!(
+                "{:<18} iteration {:>4}/{}  KL {:.4}",
                 progress.stage,
                 progress.iteration,
                 progress.total,
                 progress.loss.unwrap_or(f64::NAN)
             );
-            let _ = std::io::stderr().flush();
+            if terminal {
+                eprint!("\r{line}");
+                let _ = std::io::stderr().flush();
+            } else {
+                eprintln!("{line}");
+            }
             ControlFlow::Continue(())
         })?;
     let elapsed = started.elapsed();
-    eprintln!();
+    if terminal {
+        eprintln!();
+    }
 
     let name = data
         .file_name()

@@ -1,6 +1,6 @@
 //! Ready-made figures that join the algorithm crates to the plotting crate.
 
-use embviz_core::{Float, Matrix, Result};
+use embviz_core::{Error, Float, Matrix, Result};
 use embviz_io::Labels;
 use embviz_plot::{Coloring, Figure, Panel};
 
@@ -19,6 +19,13 @@ pub fn class_map_figure<F: Float>(
 ) -> Result<Figure> {
     let mut panel = Panel::new(map)?;
     if let Some(labels) = labels {
+        if labels.len() != panel.len() {
+            return Err(Error::ShapeMismatch {
+                what: "labels",
+                expected: format!("{} labels, one per row of the map", panel.len()),
+                found: format!("{} labels", labels.len()),
+            });
+        }
         panel = panel.coloring(Coloring::categorical(
             labels.ids().iter().copied(),
             labels.names().iter().cloned(),

@@ -35,7 +35,9 @@ pub enum Error {
     },
 
     /// The input has fewer rows than the algorithm needs.
-    #[error("{what} has {n_samples} rows but at least {required} are required: {reason}")]
+    #[error(
+        "{what} has too few rows (n_samples = {n_samples}, at least {required} required): {reason}"
+    )]
     TooFewSamples {
         /// Which input.
         what: &'static str,

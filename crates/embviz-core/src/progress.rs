@@ -4,7 +4,7 @@ use std::ops::ControlFlow;
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct Progress {
-    /// Name of the running stage, such as `"early exaggeration"` or `"neighbors"`.
+    /// Name of the running stage, such as t-SNE's `"early exaggeration"` and `"optimization"`.
     pub stage: &'static str,
     /// Iterations or items done in this stage.
     pub iteration: usize,

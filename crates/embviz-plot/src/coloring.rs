@@ -11,7 +11,7 @@ use crate::color::CATEGORY_COLOR_COUNT;
 /// - `Categorical`: point `i` has class `labels[i]`, named `names[labels[i]]`. Classes 0 to 19
 ///   get distinct colours in matplotlib's `tab10` then `tab20` order (see
 ///   [`category_color`](crate::category_color)), and a legend beside the panels lists every
-///   name. Past 20 classes the colours repeat, and a warning is logged.
+///   name. Classes past 20 get generated colours, all different but harder to tell apart.
 /// - `Continuous`: point `i` is coloured by `values[i]` on the viridis colormap, scaled from
 ///   the smallest to the largest finite value, with a colorbar titled `label`. NaN and
 ///   infinite values are drawn grey, below the other points.
@@ -107,9 +107,9 @@ impl Coloring {
                     });
                 }
                 if names.len() > CATEGORY_COLOR_COUNT {
-                    log::warn!(
-                        "{} classes but only {CATEGORY_COLOR_COUNT} distinct colours: class k \
-                         shares the colour of class k - {CATEGORY_COLOR_COUNT}",
+                    log::debug!(
+                        "{} classes: classes past the first {CATEGORY_COLOR_COUNT} get generated \
+                         colours",
                         names.len()
                     );
                 }

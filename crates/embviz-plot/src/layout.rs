@@ -651,7 +651,8 @@ mod tests {
         assert_eq!(legend.rows_per_column, 10);
         assert_eq!(legend.entries.len(), 30);
         assert_eq!(legend.width, 3 * legend.column_width - LEGEND_COLUMN_GAP);
-        assert_eq!(legend.entries[20].1, category_rgb(0));
+        assert_eq!(legend.entries[20].1, category_rgb(20));
+        assert_ne!(legend.entries[20].1, category_rgb(0));
     }
 
     #[test]

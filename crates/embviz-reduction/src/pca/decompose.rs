@@ -143,7 +143,7 @@ pub(super) struct Axes {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidParameter`] naming `X` when neither route converges.
+/// [`Error::NoConvergence`] when neither route converges.
 pub(super) fn principal_axes(data: MatRef<'_, f64>, method: Method, par: Par) -> Result<Axes> {
     let (n_samples, n_features) = data.shape();
     let mut axes = match run(data, method, par) {

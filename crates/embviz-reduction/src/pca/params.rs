@@ -74,8 +74,8 @@ impl Pca {
     ///   `min(n_samples, n_features)`.
     /// - [`Error::RaggedRows`], [`Error::EmptyInput`] or [`Error::NonFinite`] for invalid `x`.
     /// - [`Error::TooFewSamples`] when `x` has a single row.
-    /// - [`Error::InvalidParameter`] named `X` when neither the SVD nor the covariance
-    ///   eigendecomposition converges, which no known finite input triggers.
+    /// - [`Error::NoConvergence`] when neither the SVD nor the covariance eigendecomposition
+    ///   converges, which no known finite input triggers.
     pub fn fit<F: Float>(&self, x: &impl Matrix<F>) -> Result<FittedPca<F>> {
         let (fitted, _) = self.fit_centred(x)?;
         Ok(fitted)

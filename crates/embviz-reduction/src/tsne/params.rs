@@ -119,7 +119,7 @@ impl Tsne {
         Self::default()
     }
 
-    /// Sets the dimension of the map: 2 (default) or 3 with Barnes-Hut, any positive number
+    /// Sets the dimension of the map. Default 2; 1 to 3 with Barnes-Hut, any positive number
     /// with the exact method.
     #[must_use]
     pub fn n_components(mut self, n_components: usize) -> Self {
@@ -296,7 +296,7 @@ impl Tsne {
             return Err(Error::invalid_parameter(
                 "perplexity",
                 self.perplexity,
-                "must be a positive number, typically between 5 and 50",
+                "must be a finite positive number, typically between 5 and 50",
             ));
         }
         if !(self.early_exaggeration.is_finite() && self.early_exaggeration >= 1.0) {

@@ -9,6 +9,7 @@
 //! | [`neighbors`] | `embviz-neighbors` | exact k-nearest neighbours |
 //! | [`reduction`] | `embviz-reduction` | [`Pca`] and [`Tsne`] |
 //! | [`io`] | `embviz-io` | `.npy` files, labels and dataset folders |
+//! | [`metrics`] | `embviz-metrics` | trustworthiness of a map |
 //! | [`plot`] | `embviz-plot` | PNG and SVG scatter figures (feature `plot`, on by default) |
 //!
 //! A library that needs only one algorithm can depend on its crate alone, for example
@@ -33,6 +34,7 @@
 
 pub use embviz_core as core;
 pub use embviz_io as io;
+pub use embviz_metrics as metrics;
 pub use embviz_neighbors as neighbors;
 #[cfg(feature = "plot")]
 pub use embviz_plot as plot;

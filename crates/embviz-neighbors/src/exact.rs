@@ -41,20 +41,8 @@ use crate::top_k::TopK;
 /// # Ok::<(), embviz_core::Error>(())
 /// ```
 pub fn exact_knn<F: Float>(x: ArrayView2<'_, F>, k: usize, metric: Metric) -> Result<Neighbors<F>> {
-    validate::non_empty("X", &x)?;
-    validate::finite("X", &x)?;
-    check_k(k)?;
+    check_self_search(x, k)?;
     let n_samples = x.nrows();
-    if k >= n_samples {
-        return Err(Error::invalid_parameter(
-            "n_neighbors",
-            k,
-            format!(
-                "must be less than n_samples ({n_samples}) because each row's own entry is \
-                 excluded, so lower n_neighbors or pass more rows"
-            ),
-        ));
-    }
 
     let started = Instant::now();
     let (rows, unscale) = prepare(x, None, metric, "X")?;
@@ -141,6 +129,26 @@ pub fn exact_knn_query<F: Float>(
         started.elapsed().as_secs_f64()
     );
     Ok(neighbors)
+}
+
+/// Checks the input of a search for the `k` nearest other rows of every row of `x`: `x` is
+/// not empty and finite, and `1 <= k < n_samples`.
+pub(crate) fn check_self_search<F: Float>(x: ArrayView2<'_, F>, k: usize) -> Result<()> {
+    validate::non_empty("X", &x)?;
+    validate::finite("X", &x)?;
+    check_k(k)?;
+    let n_samples = x.nrows();
+    if k >= n_samples {
+        return Err(Error::invalid_parameter(
+            "n_neighbors",
+            k,
+            format!(
+                "must be less than n_samples ({n_samples}) because each row's own entry is \
+                 excluded, so lower n_neighbors or pass more rows"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_k(k: usize) -> Result<()> {

@@ -116,7 +116,7 @@ fn sift_up(heap: &mut [u128], len: usize, item: u128) {
 }
 
 /// Replaces the root of a full max-heap with `item`, moving it down past larger children.
-fn sift_down(heap: &mut [u128], item: u128) {
+pub(crate) fn sift_down(heap: &mut [u128], item: u128) {
     let len = heap.len();
     let mut position = 0;
     loop {

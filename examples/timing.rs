@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example timing -- tsne --data data/digits --repeats 3
 //! cargo run --release --example timing -- knn --data ../shared/data/mnist10k --k 20
+//! cargo run --release --example timing -- umap --data ../shared/data/mnist10k
 //! ```
 //!
 //! Prints the best wall time over the repeats and writes it, with the quality numbers, to
@@ -15,6 +16,7 @@ use std::time::Instant;
 use clap::{Parser, ValueEnum};
 use embviz::io::read_npy;
 use embviz::neighbors::exact_knn;
+use embviz::reduction::umap::Umap;
 use embviz::{Metric, Tsne};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -23,6 +25,8 @@ enum Job {
     Tsne,
     /// Exact k nearest neighbours of every row, self excluded.
     Knn,
+    /// UMAP with umap-learn's defaults.
+    Umap,
 }
 
 #[derive(Parser)]
@@ -39,7 +43,7 @@ struct Args {
     /// Neighbours per row for the knn job.
     #[arg(long, default_value_t = 20)]
     k: usize,
-    /// Seed of the t-SNE job.
+    /// Seed of the t-SNE and UMAP jobs.
     #[arg(long, default_value_t = 0)]
     seed: u64,
 }
@@ -69,6 +73,10 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                 let fitted = Tsne::new().seed(args.seed).fit(&x)?;
                 quality = format!("\"kl_divergence\": {:.6}", fitted.kl_divergence());
             }
+            Job::Umap => {
+                let fitted = Umap::new().seed(args.seed).fit(&x)?;
+                quality = format!("\"n_epochs\": {}", fitted.n_epochs());
+            }
             Job::Knn => {
                 let neighbors = exact_knn(x.view(), args.k, Metric::Euclidean)?;
                 quality = format!(
@@ -83,6 +91,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let name = match args.job {
         Job::Tsne => "tsne",
         Job::Knn => "knn",
+        Job::Umap => "umap",
     };
     let out = root
         .join("target/embviz/timing")

@@ -3,12 +3,13 @@
 Runs each job in scikit-learn and in embviz (through `cargo run --release --example timing`)
 on the same machine, best of N runs each, and prints both times and their ratio.
 
-    python -m venv /tmp/peers && /tmp/peers/bin/pip install numpy scikit-learn==1.9.1
+    python -m venv /tmp/peers && /tmp/peers/bin/pip install numpy scikit-learn==1.9.1 umap-learn==0.5.12
     /tmp/peers/bin/python scripts/bench_peers.py --data ../shared/data
 
-Jobs: Barnes-Hut t-SNE on digits with scikit-learn's defaults, and the exact 20 nearest
-neighbours of every row of mnist10k (scikit-learn's brute-force NearestNeighbors). Never run
-in CI.
+Jobs: Barnes-Hut t-SNE on digits with scikit-learn's defaults, the exact 20 nearest
+neighbours of every row of mnist10k (scikit-learn's brute-force NearestNeighbors), and UMAP
+on mnist10k with umap-learn's defaults. umap-learn is timed on its second fit in the same
+process, so that numba's compilation is not counted. Never run in CI.
 """
 
 import argparse
@@ -67,6 +68,15 @@ def main():
         n_neighbors=20, algorithm="brute").fit(x).kneighbors())
     ours = embviz_time("knn", mnist, args.repeats, ["--k", "20"])
     rows.append(("exact 20-NN, mnist10k 10000x784", seconds, ours["seconds"], ""))
+
+    import umap  # imported late: it compiles numba code at import time
+
+    # Without random_state umap-learn runs its layout on every core; with one it drops to
+    # a single thread. The faster, unseeded mode is the one compared.
+    umap.UMAP().fit(x)  # the first fit compiles; it is not timed
+    seconds, _ = best_of(args.repeats, lambda: umap.UMAP().fit(x))
+    ours = embviz_time("umap", mnist, args.repeats)
+    rows.append(("UMAP, mnist10k 10000x784 (warm)", seconds, ours["seconds"], ""))
 
     print(f"{'job':<36} {'scikit-learn s':>14} {'embviz s':>9} {'ratio':>6}  quality")
     for job, theirs, ours, note in rows:

@@ -25,37 +25,9 @@ fn digits<F: embviz_core::Float>() -> Array2<F> {
     read_npy::<F>(repository_file("data/digits/X.npy")).expect("bundled digits data")
 }
 
-fn squared_distances(x: ArrayView2<'_, f64>) -> Array2<f64> {
-    let n = x.nrows();
-    Array2::from_shape_fn((n, n), |(i, j)| {
-        (&x.row(i) - &x.row(j)).mapv(|v| v * v).sum()
-    })
-}
-
-/// Trustworthiness with scikit-learn's definition (`sklearn.manifold.trustworthiness`),
-/// written out plainly for the tests.
+/// Trustworthiness with scikit-learn's definition.
 fn trustworthiness(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>, k: usize) -> f64 {
-    let n = x.nrows();
-    let dx = squared_distances(x);
-    let dy = squared_distances(y);
-    let mut penalty = 0.0;
-    for i in 0..n {
-        let mut by_input: Vec<usize> = (0..n).filter(|&j| j != i).collect();
-        by_input.sort_by(|&a, &b| dx[[i, a]].total_cmp(&dx[[i, b]]).then(a.cmp(&b)));
-        let mut rank = vec![0_usize; n];
-        for (position, &j) in by_input.iter().enumerate() {
-            rank[j] = position + 1;
-        }
-        let mut by_map: Vec<usize> = (0..n).filter(|&j| j != i).collect();
-        by_map.sort_by(|&a, &b| dy[[i, a]].total_cmp(&dy[[i, b]]).then(a.cmp(&b)));
-        for &j in &by_map[..k] {
-            if rank[j] > k {
-                penalty += (rank[j] - k) as f64;
-            }
-        }
-    }
-    let (n, k) = (n as f64, k as f64);
-    1.0 - penalty * 2.0 / (n * k * (2.0 * n - 3.0 * k - 1.0))
+    embviz_metrics::trustworthiness(&x, &y, k).expect("valid maps")
 }
 
 #[test]

@@ -10,6 +10,8 @@
 //! Prints the best wall time over the repeats and writes it, with the quality numbers, to
 //! `target/embviz/timing/<job>.json`.
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -49,13 +51,7 @@ struct Args {
 }
 
 fn main() -> std::process::ExitCode {
-    match run(Args::parse()) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    common::exit_with(run(Args::parse()))
 }
 
 fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {

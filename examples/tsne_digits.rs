@@ -8,21 +8,18 @@
 //! The folder holds `X.npy` (n x d) and optionally `labels.npy` with `label_names.txt`.
 //! The default is the bundled scikit-learn digits data (1797 x 64).
 
+mod common;
+
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
+use common::MetricArg;
 use embviz::io::{read_dataset_dir, write_npy};
 use embviz::{Metric, Tsne};
-
-#[derive(Clone, Copy, ValueEnum)]
-enum MetricArg {
-    Euclidean,
-    Cosine,
-}
 
 #[derive(Parser)]
 #[command(about = "Draw a t-SNE map of a dataset folder (X.npy, labels.npy, label_names.txt)")]
@@ -43,23 +40,14 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    match run(Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_with(run(Args::parse()))
 }
 
 fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let data = args.data.unwrap_or_else(|| root.join("data/digits"));
     let out = root.join("target/embviz/tsne_digits");
-    let metric = match args.metric {
-        MetricArg::Euclidean => Metric::Euclidean,
-        MetricArg::Cosine => Metric::Cosine,
-    };
+    let metric = Metric::from(args.metric);
 
     let dataset = read_dataset_dir::<f32>(&data)?;
     let (n, d) = dataset.x().dim();

@@ -10,23 +10,20 @@
 //! `tsne.npy` and `umap.npy` (n x 2 `float32`) under `target/embviz/umap_vs_tsne/`, and
 //! prints each method's time and trustworthiness (k = 10).
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
+use common::MetricArg;
 use embviz::io::{read_dataset_dir, write_npy};
 use embviz::metrics::trustworthiness;
 use embviz::plot::{Coloring, Figure, Panel};
 use embviz::reduction::umap::Umap;
 use embviz::{Metric, Tsne};
 use ndarray::{Array2, Axis};
-
-#[derive(Clone, Copy, ValueEnum)]
-enum MetricArg {
-    Euclidean,
-    Cosine,
-}
 
 #[derive(Parser)]
 #[command(about = "Draw t-SNE and UMAP maps of a dataset folder side by side")]
@@ -47,23 +44,14 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    match run(Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_with(run(Args::parse()))
 }
 
 fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let data = args.data.unwrap_or_else(|| root.join("data/digits"));
     let out = root.join("target/embviz/umap_vs_tsne");
-    let metric = match args.metric {
-        MetricArg::Euclidean => Metric::Euclidean,
-        MetricArg::Cosine => Metric::Cosine,
-    };
+    let metric = Metric::from(args.metric);
 
     let dataset = read_dataset_dir::<f32>(&data)?;
     let (n, d) = dataset.x().dim();

@@ -5,7 +5,7 @@
 //! cargo run --release --example tsne_digits -- --data ../shared/data/mnist10k
 //! ```
 //!
-//! The folder holds `X.npy` (n x d) and optionally `labels.npy` with `label_names.txt`.
+//! The folder contains `X.npy` (n x d) and optionally `labels.npy` with `label_names.txt`.
 //! The default is the bundled scikit-learn digits data (1797 x 64).
 
 mod common;

@@ -5,7 +5,7 @@
 //! cargo run --release --example umap_vs_tsne -- --data ../shared/data/mnist10k
 //! ```
 //!
-//! The folder holds `X.npy` (n x d) and optionally `labels.npy` with `label_names.txt`; the
+//! The folder contains `X.npy` (n x d) and optionally `labels.npy` with `label_names.txt`; the
 //! default is the bundled digits data. Writes `side_by_side.png`, `side_by_side.svg`,
 //! `tsne.npy` and `umap.npy` (n x 2 `float32`) under `target/embviz/umap_vs_tsne/`, and
 //! prints each method's time and trustworthiness (k = 10).

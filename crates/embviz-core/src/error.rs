@@ -26,7 +26,7 @@ pub enum Error {
         "{what} is empty ({n_rows} rows x {n_cols} columns): pass at least one row and one column"
     )]
     EmptyInput {
-        /// Which input (`X`, `labels`).
+        /// Name of the input (`X`, `labels`).
         what: &'static str,
         /// Rows received.
         n_rows: usize,
@@ -39,13 +39,13 @@ pub enum Error {
         "{what} has too few rows (n_samples = {n_samples}, at least {required} required): {reason}"
     )]
     TooFewSamples {
-        /// Which input.
+        /// Name of the input.
         what: &'static str,
         /// Rows received.
         n_samples: usize,
         /// Minimum number of rows.
         required: usize,
-        /// Why that many rows are needed.
+        /// Reason that many rows are needed.
         reason: &'static str,
     },
 
@@ -54,7 +54,7 @@ pub enum Error {
         "{what} contains {value} at row {row}, column {column}: remove or impute non-finite values"
     )]
     NonFinite {
-        /// Which input.
+        /// Name of the input.
         what: &'static str,
         /// Row of the first non-finite value.
         row: usize,
@@ -67,7 +67,7 @@ pub enum Error {
     /// The rows of a `Vec<Vec<_>>` input differ in length.
     #[error("{what} has ragged rows: row {row} has {found} values but row 0 has {expected}")]
     RaggedRows {
-        /// Which input.
+        /// Name of the input.
         what: &'static str,
         /// First row whose length differs from row 0.
         row: usize,
@@ -93,7 +93,7 @@ pub enum Error {
         "{what} row {row} has zero norm, so its cosine distance is undefined: drop the row or use the euclidean metric"
     )]
     ZeroVector {
-        /// Which input.
+        /// Name of the input.
         what: &'static str,
         /// Index of the first zero row.
         row: usize,
@@ -114,11 +114,11 @@ pub enum Error {
     InvalidFile {
         /// The file.
         path: PathBuf,
-        /// What is wrong with it.
+        /// Description of the problem.
         reason: String,
     },
 
-    /// A file holds a data type that cannot be converted to what was requested.
+    /// A file contains a data type that cannot be converted to the requested one.
     #[error("{path} has dtype {dtype}, which cannot be read here: expected {expected}")]
     UnsupportedDtype {
         /// The file.
@@ -136,7 +136,7 @@ pub enum Error {
         routine: &'static str,
         /// The input it ran on, described with its shape.
         what: String,
-        /// What the user can change.
+        /// Change the user can make.
         hint: &'static str,
     },
 

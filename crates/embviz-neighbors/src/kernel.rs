@@ -250,7 +250,7 @@ impl<'b> Block<'b> {
 
     fn as_array(&self) -> ndarray::ArrayView2<'b, f64> {
         ndarray::ArrayView2::from_shape((self.n_rows(), self.n_cols), self.values)
-            .expect("a block holds n_rows * n_cols values")
+            .expect("a block contains n_rows * n_cols values")
     }
 }
 

@@ -377,7 +377,7 @@ impl Tsne {
     }
 }
 
-/// Reports `progress` to `observer` and tells whether to go on.
+/// Reports `progress` to `observer` and returns whether to go on.
 pub(super) fn report(observer: &mut Observer<'_>, progress: Progress) -> bool {
     observer(&progress).is_continue()
 }

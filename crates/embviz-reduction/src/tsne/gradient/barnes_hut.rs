@@ -194,7 +194,7 @@ struct Tree<const D: usize> {
     summaries: Vec<Summary<D>>,
 }
 
-/// A cell as the repulsion traversal sees it. Cells are stored in depth-first order, so a
+/// A cell as the repulsion traversal reads it. Cells are stored in depth-first order, so a
 /// cell's children follow it and `skip` is the index just past its subtree; the traversal
 /// then needs no stack.
 #[derive(Clone, Copy)]

@@ -21,7 +21,7 @@ pub(super) use exact::ExactGradient;
 
 use ndarray::{Array2, ArrayView2};
 
-/// Smallest probability used inside a logarithm, so that `ln` never sees zero.
+/// Smallest probability used inside a logarithm, so that `ln` never receives zero.
 const MIN_PROBABILITY: f64 = f64::MIN_POSITIVE;
 
 /// A way to compute the gradient of the t-SNE objective at a map.

@@ -26,3 +26,15 @@ np.save(OUT / "trustworthiness_digits400_map.npy", y)
 values = [[k, trustworthiness(x, y, n_neighbors=k)] for k in (1, 5, 10, 30)]
 np.save(OUT / "trustworthiness_digits400_expected.npy", np.array(values, dtype=np.float64))
 print(values)
+
+# Ranking metrics with many ties: scores rounded to one decimal, so groups of equal scores
+# mix positives and negatives. Columns: truth (0/1), score, then one row of expected values.
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+rng = np.random.default_rng(3)
+truth = (rng.random(500) < 0.2).astype(np.float64)
+score = np.round(rng.normal(size=500) + truth * 0.8, 1)
+np.save(OUT / "ranking_ties_input.npy", np.stack([truth, score], axis=1))
+expected = [roc_auc_score(truth, score), average_precision_score(truth, score)]
+np.save(OUT / "ranking_ties_expected.npy", np.array(expected, dtype=np.float64))
+print(expected, len(np.unique(score)))

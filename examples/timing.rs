@@ -51,6 +51,7 @@ struct Args {
 }
 
 fn main() -> std::process::ExitCode {
+    common::init_log();
     common::exit_with(run(Args::parse()))
 }
 

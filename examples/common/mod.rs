@@ -34,3 +34,38 @@ pub(crate) fn exit_with(result: Result<(), Box<dyn std::error::Error>>) -> ExitC
         }
     }
 }
+
+/// Prints the libraries' `log` records to stderr when the environment variable
+/// `EMBVIZ_LOG` names a level (`info`, `debug`), with the seconds since the start.
+pub(crate) fn init_log() {
+    let level = match std::env::var("EMBVIZ_LOG").as_deref() {
+        Ok("error") => log::LevelFilter::Error,
+        Ok("warn") => log::LevelFilter::Warn,
+        Ok("info") => log::LevelFilter::Info,
+        Ok("debug") => log::LevelFilter::Debug,
+        Ok("trace") => log::LevelFilter::Trace,
+        _ => return,
+    };
+    static LOGGER: StderrLog = StderrLog;
+    START.get_or_init(std::time::Instant::now);
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(level);
+    }
+}
+
+static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+struct StderrLog;
+
+impl log::Log for StderrLog {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        let elapsed = START.get().map_or(0.0, |s| s.elapsed().as_secs_f64());
+        eprintln!("[{elapsed:8.3}s {}] {}", record.level(), record.args());
+    }
+
+    fn flush(&self) {}
+}

@@ -28,8 +28,16 @@
 //! - umap-learn moves both ends of an edge for each of its two directions, so each end
 //!   takes two attraction steps per sampling. Here a row takes both steps when it walks
 //!   the edge, the second from its new position;
+//! - umap-learn moves a row after each of its negative samples. Here the pushes of the
+//!   samples drawn for one edge are each clipped as umap-learn clips them, then added
+//!   and applied together, so their kernels run side by side instead of one after the
+//!   other. The move is the same to first order in the learning rate, and the layout
+//!   ran 1.5 times as fast. Trustworthiness (k = 10, seed 0) went from 0.9881 to 0.9871
+//!   on digits, 0.9628 to 0.9633 on a mnist10k subset and 0.8920 to 0.8892 on a
+//!   debian_minilm subset, where seeds alone move it by 0.003;
 //! - the negative samples of row `i` in epoch `e` come from the generator
-//!   `stream_rng(seed, 1 + e n + i)`, so no draw depends on which thread runs the row.
+//!   generator of stream `1 + e n + i` under the seed, so no draw depends on which thread
+//!   runs the row.
 //!
 //! Every read is thus fixed by the colouring and the seed, and the map is bit-identical for
 //! any thread count. Moving all rows at once from a snapshot of the previous epoch would
@@ -40,12 +48,15 @@
 //! spread within the 0.003 that the seed alone moves it.
 //!
 //! `transform` runs the same steps with the training map fixed as the tail of every edge,
-//! so each new row follows the sequential algorithm exactly and no colouring is needed.
+//! so each new row follows the sequential algorithm and no colouring is needed.
+//!
+//! The gradient coefficients come from tables interpolated to 1e-6 relative (see
+//! `fastmath::Kernel`) rather than from `d^(2b)` for each step.
 
-use embviz_core::{Observer, Progress, seed};
-use rand::RngExt;
+use embviz_core::{Observer, Progress};
 use rayon::prelude::*;
 
+use super::fastmath::{Kernel, SampleRng};
 use super::graph::FuzzyGraph;
 use super::params::report;
 
@@ -54,10 +65,6 @@ const BLOCK_ROWS: usize = 64;
 
 /// Bound of every gradient coordinate, as in umap-learn.
 const CLIP: f64 = 4.0;
-
-/// Added to the squared distance in the repulsion, so that rows at the same place do not
-/// repel infinitely (umap-learn's 0.001).
-const REPULSION_EPSILON: f64 = 0.001;
 
 /// Streams of `transform` have the top bit set, so they never meet those of `fit`.
 const TRANSFORM_STREAMS: u64 = 1 << 63;
@@ -169,9 +176,8 @@ struct Block {
 /// Settings of the steps of one epoch, besides the positions.
 struct Step<'a> {
     edges: &'a Edges,
-    a: f64,
-    b: f64,
-    repulsion_strength: f64,
+    /// The gradient coefficients.
+    kernel: &'a Kernel,
     epoch: usize,
     learning_rate: f64,
     /// Number of rows negative samples are drawn from.
@@ -221,6 +227,7 @@ pub(super) fn optimize_fit(
         positions[p * dim..(p + 1) * dim].copy_from_slice(&y[i * dim..(i + 1) * dim]);
     }
     let mut snapshot = positions.clone();
+    let kernel = Kernel::new(schedule.a, schedule.b, schedule.repulsion_strength);
     let mut outcome = Outcome {
         epochs: schedule.n_epochs,
         stopped_early: false,
@@ -229,9 +236,7 @@ pub(super) fn optimize_fit(
         snapshot.copy_from_slice(&positions);
         let step = Step {
             edges: &edges,
-            a: schedule.a,
-            b: schedule.b,
-            repulsion_strength: schedule.repulsion_strength,
+            kernel: &kernel,
             epoch,
             learning_rate: schedule.learning_rate(epoch),
             n_tail: n,
@@ -296,12 +301,11 @@ pub(super) fn optimize_transform(
     let edges = Edges::new(graph, &order, &|j| j, schedule.negative_sample_rate);
     let mut blocks = edges.blocks(0..n_head);
     let position = |k: usize| -> &[f64] { &tail[k * dim..(k + 1) * dim] };
+    let kernel = Kernel::new(schedule.a, schedule.b, schedule.repulsion_strength);
     for epoch in 0..schedule.n_epochs {
         let step = Step {
             edges: &edges,
-            a: schedule.a,
-            b: schedule.b,
-            repulsion_strength: schedule.repulsion_strength,
+            kernel: &kernel,
             epoch,
             learning_rate: schedule.learning_rate(epoch),
             n_tail: graph.n_columns(),
@@ -345,70 +349,116 @@ fn run_block_in<'p>(
     position: &(impl Fn(usize) -> &'p [f64] + Sync),
     stream_id: &(impl Fn(usize) -> usize + Sync),
 ) {
-    let epoch = step.epoch as f64;
-    let (a, b) = (step.a, step.b);
-    let alpha = step.learning_rate;
-    let edges = step.edges;
-    for (local, p) in block.rows.clone().enumerate() {
-        let current = &mut out[local * dim..(local + 1) * dim];
-        let mut rng = None;
-        for e in edges.indptr[p]..edges.indptr[p + 1] {
-            let slot = e - block.first_edge;
-            if block.next_sample[slot] > epoch {
-                continue;
-            }
-            let other = position(edges.tails[e]);
-            for _ in 0..step.attraction_steps {
-                let d2 = squared_distance(current, other);
-                if d2 <= 0.0 {
-                    break;
-                }
-                let power = power_f32(d2, b);
-                let coefficient = -2.0 * a * b * power / d2 / (a * power + 1.0);
-                for (c, &o) in current.iter_mut().zip(other) {
-                    let gradient = (coefficient * (*c - o)).clamp(-CLIP, CLIP);
-                    *c += gradient * alpha;
-                }
-            }
-            block.next_sample[slot] += edges.period[e];
+    let mut push = vec![0.0; dim];
+    for (current, row) in out.chunks_exact_mut(dim).zip(block.rows.clone()) {
+        let mut cursor = Cursor::new(row, step.edges);
+        while advance(
+            step,
+            block,
+            &mut cursor,
+            current,
+            &mut push,
+            position,
+            stream_id,
+        ) {}
+    }
+}
 
-            let negative_period = edges.negative_period[e];
-            let n_negative = ((epoch - block.next_negative[slot]) / negative_period)
-                .max(0.0)
-                .floor();
-            if n_negative == 0.0 || !n_negative.is_finite() {
-                continue;
-            }
-            let generator = rng.get_or_insert_with(|| {
-                seed::stream_rng(step.seed, step.stream_base + stream_id(p) as u64)
-            });
-            for _ in 0..n_negative as usize {
-                let k = generator.random_range(0..step.n_tail);
-                if step.same_rows && k == p {
-                    continue;
-                }
-                let other = position(k);
-                let d2 = squared_distance(current, other);
-                if d2 <= 0.0 {
-                    continue;
-                }
-                let coefficient = 2.0 * step.repulsion_strength * b
-                    / ((REPULSION_EPSILON + d2) * (a * power_f32(d2, b) + 1.0));
-                for (c, &o) in current.iter_mut().zip(other) {
-                    let gradient = (coefficient * (*c - o)).clamp(-CLIP, CLIP);
-                    *c += gradient * alpha;
-                }
-            }
-            block.next_negative[slot] += n_negative * negative_period;
+/// Where one head row is in its walk over its edges.
+struct Cursor {
+    row: usize,
+    edge: usize,
+    end: usize,
+    rng: Option<SampleRng>,
+}
+
+impl Cursor {
+    fn new(row: usize, edges: &Edges) -> Self {
+        Self {
+            row,
+            edge: edges.indptr[row],
+            end: edges.indptr[row + 1],
+            rng: None,
         }
     }
 }
 
-/// Returns `d2^b` computed in `f32`, twice as fast as in `f64` and as precise as
-/// umap-learn's `f32` layout.
+/// Takes the steps of the next edge of `cursor`'s row that is due this epoch: the
+/// attraction towards its tail and the negative samples. Returns false when the row has
+/// no edge left.
 #[inline(always)]
-fn power_f32(d2: f64, b: f64) -> f64 {
-    f64::from((d2 as f32).powf(b as f32))
+fn advance<'p>(
+    step: &Step<'_>,
+    block: &mut Block,
+    cursor: &mut Cursor,
+    current: &mut [f64],
+    push: &mut [f64],
+    position: &(impl Fn(usize) -> &'p [f64] + Sync),
+    stream_id: &(impl Fn(usize) -> usize + Sync),
+) -> bool {
+    let epoch = step.epoch as f64;
+    let alpha = step.learning_rate;
+    let edges = step.edges;
+    let p = cursor.row;
+    // The next due edge.
+    let e = loop {
+        if cursor.edge >= cursor.end {
+            return false;
+        }
+        let e = cursor.edge;
+        cursor.edge += 1;
+        if block.next_sample[e - block.first_edge] <= epoch {
+            break e;
+        }
+    };
+    let slot = e - block.first_edge;
+    let other = position(edges.tails[e]);
+    for _ in 0..step.attraction_steps {
+        let d2 = squared_distance(current, other);
+        if d2 <= 0.0 {
+            break;
+        }
+        let coefficient = step.kernel.attraction(d2);
+        for (c, &o) in current.iter_mut().zip(other) {
+            let gradient = (coefficient * (*c - o)).clamp(-CLIP, CLIP);
+            *c += gradient * alpha;
+        }
+    }
+    block.next_sample[slot] += edges.period[e];
+
+    let negative_period = edges.negative_period[e];
+    let n_negative = ((epoch - block.next_negative[slot]) / negative_period)
+        .max(0.0)
+        .floor();
+    if n_negative == 0.0 || !n_negative.is_finite() {
+        return true;
+    }
+    let generator = cursor
+        .rng
+        .get_or_insert_with(|| SampleRng::new(step.seed, step.stream_base + stream_id(p) as u64));
+    // The samples' pushes are taken from the same position and added up, so their
+    // kernels do not wait on one another.
+    push.fill(0.0);
+    for _ in 0..n_negative as usize {
+        let k = generator.below(step.n_tail);
+        if step.same_rows && k == p {
+            continue;
+        }
+        let other = position(k);
+        let d2 = squared_distance(current, other);
+        if d2 <= 0.0 {
+            continue;
+        }
+        let coefficient = step.kernel.repulsion(d2);
+        for ((total, &c), &o) in push.iter_mut().zip(current.iter()).zip(other) {
+            *total += (coefficient * (c - o)).clamp(-CLIP, CLIP);
+        }
+    }
+    for (c, &total) in current.iter_mut().zip(push.iter()) {
+        *c += total * alpha;
+    }
+    block.next_negative[slot] += n_negative * negative_period;
+    true
 }
 
 #[inline(always)]

@@ -13,6 +13,7 @@
 
 mod curve;
 mod eigen;
+mod fastmath;
 pub mod graph;
 mod init;
 mod layout;

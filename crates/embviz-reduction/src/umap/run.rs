@@ -132,7 +132,9 @@ fn neighbors_with_self<F: Float>(
     seed: u64,
 ) -> Result<(Array2<usize>, Array2<f64>)> {
     let n = x.nrows();
-    let others = embviz_neighbors::knn_auto(x, n_neighbors - 1, metric, seed)?;
+    let others = crate::faer_pool::isolated(|| {
+        embviz_neighbors::knn_auto(x, n_neighbors - 1, metric, seed)
+    })?;
     let mut indices = Array2::<usize>::zeros((n, n_neighbors));
     let mut distances = Array2::<f64>::zeros((n, n_neighbors));
     for i in 0..n {

@@ -5,6 +5,7 @@
 //! cargo run --release --example timing -- tsne --data data/digits --repeats 3
 //! cargo run --release --example timing -- knn --data ../shared/data/mnist10k --k 20
 //! cargo run --release --example timing -- umap --data ../shared/data/mnist10k
+//! cargo run --release --example timing -- iforest --data ../shared/data/odds_mnist
 //! ```
 //!
 //! Prints the best wall time over the repeats and writes it, with the quality numbers, to
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
+use embviz::anomaly::{IsolationForest, LocalOutlierFactor};
 use embviz::io::read_npy;
 use embviz::neighbors::exact_knn;
 use embviz::reduction::umap::Umap;
@@ -29,6 +31,10 @@ enum Job {
     Knn,
     /// UMAP with umap-learn's defaults.
     Umap,
+    /// Isolation Forest with scikit-learn's defaults: fit, then score the training rows.
+    Iforest,
+    /// Local Outlier Factor with scikit-learn's defaults (20 neighbours).
+    Lof,
 }
 
 #[derive(Parser)]
@@ -74,6 +80,15 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                 let fitted = Umap::new().seed(args.seed).fit(&x)?;
                 quality = format!("\"n_epochs\": {}", fitted.n_epochs());
             }
+            Job::Iforest => {
+                let (_, scores) = IsolationForest::new().seed(args.seed).fit_with_scores(&x)?;
+                quality = format!("\"mean_score\": {:.6}", scores.mean().unwrap_or(0.0));
+            }
+            Job::Lof => {
+                let fitted = LocalOutlierFactor::new().fit(&x)?;
+                let nof = fitted.negative_outlier_factor();
+                quality = format!("\"mean_score\": {:.6}", nof.mean().unwrap_or(0.0));
+            }
             Job::Knn => {
                 let neighbors = exact_knn(x.view(), args.k, Metric::Euclidean)?;
                 quality = format!(
@@ -89,6 +104,8 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         Job::Tsne => "tsne",
         Job::Knn => "knn",
         Job::Umap => "umap",
+        Job::Iforest => "iforest",
+        Job::Lof => "lof",
     };
     let out = root
         .join("target/embviz/timing")

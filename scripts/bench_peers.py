@@ -8,8 +8,10 @@ on the same machine, best of N runs each, and prints both times and their ratio.
 
 Jobs: Barnes-Hut t-SNE on digits with scikit-learn's defaults, the exact 20 nearest
 neighbours of every row of mnist10k (scikit-learn's brute-force NearestNeighbors), and UMAP
-on mnist10k with umap-learn's defaults. umap-learn is timed on its second fit in the same
-process, so that numba's compilation is not counted. Never run in CI.
+on mnist10k with umap-learn's defaults, then Isolation Forest (fit, then score_samples of the
+training rows) and Local Outlier Factor (fit, 20 neighbours) on odds_mnist and mnist10k.
+umap-learn is timed on its second fit in the same process, so that numba's compilation is
+not counted. scikit-learn runs with its default n_jobs. Never run in CI.
 """
 
 import argparse
@@ -22,8 +24,9 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
+from sklearn.ensemble import IsolationForest
 from sklearn.manifold import TSNE
-from sklearn.neighbors import NearestNeighbors
+from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,34 +52,58 @@ def main():
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
                         help="folder holding the digits/ and mnist10k/ dataset folders")
     parser.add_argument("--repeats", type=int, default=3, help="runs per job; the best counts")
+    parser.add_argument("--only", choices=["tsne", "knn", "umap", "outliers"],
+                        help="run one group of jobs")
     args = parser.parse_args()
 
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
           f"scikit-learn {sklearn.__version__}, numpy {np.__version__}")
     rows = []
 
-    digits = ROOT / "data" / "digits"
-    x = np.load(digits / "X.npy")
-    seconds, model = best_of(args.repeats, lambda: TSNE(random_state=0).fit(x))
-    ours = embviz_time("tsne", digits, args.repeats)
-    rows.append(("t-SNE Barnes-Hut, digits 1797x64", seconds, ours["seconds"],
-                 f"KL {model.kl_divergence_:.4f} vs {ours['kl_divergence']:.4f}"))
+    def wanted(group):
+        return args.only is None or args.only == group
+
+    if wanted("tsne"):
+        digits = ROOT / "data" / "digits"
+        x = np.load(digits / "X.npy")
+        seconds, model = best_of(args.repeats, lambda: TSNE(random_state=0).fit(x))
+        ours = embviz_time("tsne", digits, args.repeats)
+        rows.append(("t-SNE Barnes-Hut, digits 1797x64", seconds, ours["seconds"],
+                     f"KL {model.kl_divergence_:.4f} vs {ours['kl_divergence']:.4f}"))
 
     mnist = args.data / "mnist10k"
     x = np.load(mnist / "X.npy")
-    seconds, _ = best_of(args.repeats, lambda: NearestNeighbors(
-        n_neighbors=20, algorithm="brute").fit(x).kneighbors())
-    ours = embviz_time("knn", mnist, args.repeats, ["--k", "20"])
-    rows.append(("exact 20-NN, mnist10k 10000x784", seconds, ours["seconds"], ""))
+    if wanted("knn"):
+        seconds, _ = best_of(args.repeats, lambda: NearestNeighbors(
+            n_neighbors=20, algorithm="brute").fit(x).kneighbors())
+        ours = embviz_time("knn", mnist, args.repeats, ["--k", "20"])
+        rows.append(("exact 20-NN, mnist10k 10000x784", seconds, ours["seconds"], ""))
 
-    import umap  # imported late: it compiles numba code at import time
+    if wanted("umap"):
+        import umap  # imported late: it compiles numba code at import time
 
-    # Without random_state umap-learn runs its layout on every core; with one it drops to
-    # a single thread. The faster, unseeded mode is the one compared.
-    umap.UMAP().fit(x)  # the first fit compiles; it is not timed
-    seconds, _ = best_of(args.repeats, lambda: umap.UMAP().fit(x))
-    ours = embviz_time("umap", mnist, args.repeats)
-    rows.append(("UMAP, mnist10k 10000x784 (warm)", seconds, ours["seconds"], ""))
+        # Without random_state umap-learn runs its layout on every core; with one it drops
+        # to a single thread. The faster, unseeded mode is the one compared.
+        umap.UMAP().fit(x)  # the first fit compiles; it is not timed
+        seconds, _ = best_of(args.repeats, lambda: umap.UMAP().fit(x))
+        ours = embviz_time("umap", mnist, args.repeats)
+        rows.append(("UMAP, mnist10k 10000x784 (warm)", seconds, ours["seconds"], ""))
+
+    if wanted("outliers"):
+        for name in ("odds_mnist", "mnist10k"):
+            folder = args.data / name
+            data = np.load(folder / "X.npy")
+            size = "x".join(str(s) for s in data.shape)
+
+            def forest():
+                return IsolationForest(random_state=0).fit(data).score_samples(data)
+
+            seconds, _ = best_of(args.repeats, forest)
+            ours = embviz_time("iforest", folder, args.repeats)
+            rows.append((f"IsolationForest, {name} {size}", seconds, ours["seconds"], ""))
+            seconds, _ = best_of(args.repeats, lambda: LocalOutlierFactor().fit(data))
+            ours = embviz_time("lof", folder, args.repeats)
+            rows.append((f"LocalOutlierFactor, {name} {size}", seconds, ours["seconds"], ""))
 
     print(f"{'job':<36} {'scikit-learn s':>14} {'embviz s':>9} {'ratio':>6}  quality")
     for job, theirs, ours, note in rows:

@@ -33,3 +33,125 @@ pub fn class_map_figure<F: Float>(
     }
     Ok(Figure::from(panel.title(title)))
 }
+
+/// Builds a figure of a 2-D map that tells inliers from the rows a detector flagged,
+/// with the flagged rows drawn on top and a legend.
+///
+/// `flagged[i]` is true where the detector predicts an outlier (`predict == -1`). With
+/// the known outliers `truth`, the legend has four groups: inliers, flagged inliers (false
+/// alarms), missed outliers and caught outliers; without, two: inliers and flagged
+/// outliers. Inliers are drawn first, so no outlier hides behind them.
+///
+/// # Errors
+///
+/// [`Error::ShapeMismatch`] when the map is not `n x 2` or `flagged` or `truth` do not have
+/// one entry per row, and [`Error::NonFinite`] for NaN or infinite coordinates.
+pub fn outlier_map_figure<F: Float>(
+    map: &impl Matrix<F>,
+    flagged: &[bool],
+    truth: Option<&[bool]>,
+    title: &str,
+) -> Result<Figure> {
+    let rows = map.to_rows()?;
+    let n = rows.nrows();
+    let check = |what: &'static str, len: usize| {
+        if len == n {
+            Ok(())
+        } else {
+            Err(Error::ShapeMismatch {
+                what,
+                expected: format!("{n} flags, one per row of the map"),
+                found: format!("{len} flags"),
+            })
+        }
+    };
+    check("flagged", flagged.len())?;
+    if let Some(truth) = truth {
+        check("truth", truth.len())?;
+    }
+    let (order, groups, names) = outlier_groups(flagged, truth);
+    let points: Vec<[F; 2]> = order
+        .iter()
+        .map(|&i| {
+            let row = rows.row(i);
+            [row.get(0).copied(), row.get(1).copied()]
+        })
+        .map(|pair| match pair {
+            [Some(x), Some(y)] => Ok([x, y]),
+            _ => Err(Error::ShapeMismatch {
+                what: "map",
+                expected: "2 columns".to_owned(),
+                found: format!("{} columns", rows.ncols()),
+            }),
+        })
+        .collect::<Result<_>>()?;
+    let panel = Panel::from_points(&points)?
+        .coloring(Coloring::categorical(groups, names.iter().copied()))
+        .title(title);
+    Ok(Figure::from(panel))
+}
+
+/// Returns the drawing order (inliers first), the group of each row in that order, and
+/// the group names.
+fn outlier_groups(
+    flagged: &[bool],
+    truth: Option<&[bool]>,
+) -> (Vec<usize>, Vec<usize>, &'static [&'static str]) {
+    let (groups, names): (Vec<usize>, &'static [&'static str]) = match truth {
+        Some(truth) => (
+            flagged
+                .iter()
+                .zip(truth)
+                .map(|(&f, &t)| usize::from(f) + 2 * usize::from(t))
+                .collect(),
+            &[
+                "inlier",
+                "flagged inlier (false alarm)",
+                "missed outlier",
+                "caught outlier",
+            ],
+        ),
+        None => (
+            flagged.iter().map(|&f| usize::from(f)).collect(),
+            &["inlier", "flagged outlier"],
+        ),
+    };
+    let mut order: Vec<usize> = (0..flagged.len()).collect();
+    order.sort_by_key(|&i| groups[i]);
+    let ordered = order.iter().map(|&i| groups[i]).collect();
+    (order, ordered, names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn outliers_are_drawn_last_and_grouped_against_the_truth() {
+        let map = array![[0.0_f64, 0.0], [1.0, 1.0], [2.0, 2.0], [3.0, 3.0]];
+        let flagged = [true, false, false, true];
+        let truth = [false, true, false, true];
+        assert!(outlier_map_figure(&map, &flagged, Some(&truth), "t").is_ok());
+        let (order, groups, names) = outlier_groups(&flagged, Some(&truth));
+        // Row 2 is an inlier, row 0 a false alarm, row 1 missed, row 3 caught.
+        assert_eq!(order, vec![2, 0, 1, 3]);
+        assert_eq!(groups, vec![0, 1, 2, 3]);
+        assert_eq!(names.len(), 4);
+        let (order, groups, _) = outlier_groups(&flagged, None);
+        assert_eq!(order, vec![1, 2, 0, 3]);
+        assert_eq!(groups, vec![0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn wrong_flag_count_is_an_error() {
+        let map = array![[0.0_f64, 0.0], [1.0, 1.0]];
+        assert!(matches!(
+            outlier_map_figure(&map, &[true], None, "t"),
+            Err(Error::ShapeMismatch {
+                what: "flagged",
+                ..
+            })
+        ));
+    }
+}

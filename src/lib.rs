@@ -5,11 +5,12 @@
 //!
 //! | module | crate | contents |
 //! | --- | --- | --- |
+//! | [`anomaly`] | `embviz-anomaly` | Isolation Forest and Local Outlier Factor |
 //! | [`core`] | `embviz-core` | the [`Matrix`] input trait, [`Metric`], [`Error`], seeding |
-//! | [`neighbors`] | `embviz-neighbors` | exact k-nearest neighbours |
-//! | [`reduction`] | `embviz-reduction` | [`Pca`] and [`Tsne`] |
+//! | [`neighbors`] | `embviz-neighbors` | exact and approximate k-nearest neighbours |
+//! | [`reduction`] | `embviz-reduction` | [`Pca`], [`Tsne`] and UMAP |
 //! | [`io`] | `embviz-io` | `.npy` files, labels and dataset folders |
-//! | [`metrics`] | `embviz-metrics` | trustworthiness of a map |
+//! | [`metrics`] | `embviz-metrics` | trustworthiness of a map, ROC AUC, average precision |
 //! | [`plot`] | `embviz-plot` | PNG and SVG scatter figures (feature `plot`, on by default) |
 //!
 //! A library that needs only one algorithm can depend on its crate alone, for example
@@ -32,6 +33,7 @@
 #![deny(clippy::unwrap_used, clippy::panic)]
 #![forbid(unsafe_code)]
 
+pub use embviz_anomaly as anomaly;
 pub use embviz_core as core;
 pub use embviz_io as io;
 pub use embviz_metrics as metrics;
@@ -47,4 +49,4 @@ pub use embviz_reduction::tsne::Tsne;
 #[cfg(feature = "plot")]
 mod figures;
 #[cfg(feature = "plot")]
-pub use figures::class_map_figure;
+pub use figures::{class_map_figure, outlier_map_figure};

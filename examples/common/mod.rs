@@ -2,6 +2,9 @@
 // Each example compiles this module on its own and uses only some of it.
 #![allow(dead_code)]
 
+#[cfg(feature = "plot")]
+pub(crate) mod outliers;
+
 use std::process::ExitCode;
 
 use clap::ValueEnum;
@@ -68,4 +71,14 @@ impl log::Log for StderrLog {
     }
 
     fn flush(&self) {}
+}
+
+/// Parses the `--contamination` option: `auto` or a fraction such as `0.1`.
+pub(crate) fn parse_contamination(text: &str) -> Result<embviz::anomaly::Contamination, String> {
+    if text.eq_ignore_ascii_case("auto") {
+        return Ok(embviz::anomaly::Contamination::Auto);
+    }
+    text.parse::<f64>()
+        .map(embviz::anomaly::Contamination::Fraction)
+        .map_err(|_| format!("expected `auto` or a fraction in (0, 0.5], got `{text}`"))
 }

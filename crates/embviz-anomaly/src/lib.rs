@@ -17,5 +17,7 @@ mod iforest;
 mod lof;
 
 pub use contamination::Contamination;
-pub use iforest::{FittedIsolationForest, IsolationForest, MaxFeatures, MaxSamples, SplitRule};
+pub use iforest::{
+    FittedIsolationForest, IsolationForest, MaxFeatures, MaxSamples, SplitRule, average_path_length,
+};
 pub use lof::{FittedLocalOutlierFactor, LocalOutlierFactor};

@@ -7,6 +7,7 @@ use embviz_core::{Error, Float, Result};
 use ndarray::Array2;
 
 use crate::labels::{Labels, read_labels};
+use crate::mask::read_outlier_mask;
 use crate::npy::read_npy;
 use crate::text::read_lines;
 
@@ -18,6 +19,8 @@ pub const LABELS_FILE: &str = "labels.npy";
 pub const LABEL_NAMES_FILE: &str = "label_names.txt";
 /// File name of the optional texts, one line per row.
 pub const TEXTS_FILE: &str = "texts.txt";
+/// File name of the optional known outliers: 1 (outlier) or 0 per row.
+pub const OUTLIER_FILE: &str = "outlier.npy";
 
 /// A data matrix with optional class labels and texts, one of each per row.
 ///
@@ -41,6 +44,7 @@ pub struct Dataset<F> {
     x: Array2<F>,
     labels: Option<Labels>,
     texts: Option<Vec<String>>,
+    outliers: Option<Vec<bool>>,
 }
 
 impl<F: Float> Dataset<F> {
@@ -57,7 +61,29 @@ impl<F: Float> Dataset<F> {
         if let Some(texts) = &texts {
             check_rows("texts", n_samples, texts.len())?;
         }
-        Ok(Self { x, labels, texts })
+        Ok(Self {
+            x,
+            labels,
+            texts,
+            outliers: None,
+        })
+    }
+
+    /// Adds the known outliers, `true` for each outlier row.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ShapeMismatch`] naming both row counts when `outliers` has another length
+    /// than the number of rows.
+    pub fn with_outliers(mut self, outliers: Vec<bool>) -> Result<Self> {
+        check_rows("outliers", self.x.nrows(), outliers.len())?;
+        self.outliers = Some(outliers);
+        Ok(self)
+    }
+
+    /// Returns the known outliers, `true` for each outlier row, if the dataset has them.
+    pub fn outliers(&self) -> Option<&[bool]> {
+        self.outliers.as_deref()
     }
 
     /// Returns the `n x d` data matrix.
@@ -107,6 +133,8 @@ fn check_rows(what: &'static str, n_samples: usize, found: usize) -> Result<()> 
 ///   only with `labels.npy`);
 /// - `texts.txt`: a UTF-8 text per line, one line per row (optional). A text cannot
 ///   contain a line break, but it may be empty.
+/// - `outlier.npy`: 1 for a known outlier and 0 otherwise, one per row, read with
+///   [`read_outlier_mask`] (optional).
 ///
 /// Other files in the folder are ignored.
 ///
@@ -114,9 +142,10 @@ fn check_rows(what: &'static str, n_samples: usize, found: usize) -> Result<()> 
 ///
 /// - [`Error::Io`] when the folder or `X.npy` does not exist (the message names the
 ///   folder), or a file cannot be read.
-/// - [`Error::ShapeMismatch`] when `labels.npy` or `texts.txt` has a different number of
-///   rows than `X.npy`, naming both numbers.
-/// - Every error of [`read_npy`], [`read_labels`] and [`Labels::with_names_file`] for the
+/// - [`Error::ShapeMismatch`] when `labels.npy`, `texts.txt` or `outlier.npy` has a
+///   different number of rows than `X.npy`, naming both numbers.
+/// - Every error of [`read_npy`], [`read_labels`], [`read_outlier_mask`] and
+///   [`Labels::with_names_file`] for the
 ///   file concerned.
 ///
 /// # Example
@@ -200,7 +229,13 @@ pub fn read_dataset_dir<F: Float>(dir: impl AsRef<Path>) -> Result<Dataset<F>> {
         None
     };
 
-    Dataset::new(x, labels, texts)
+    let dataset = Dataset::new(x, labels, texts)?;
+    let outlier_path = dir.join(OUTLIER_FILE);
+    if exists(&outlier_path)? {
+        dataset.with_outliers(read_outlier_mask(&outlier_path)?)
+    } else {
+        Ok(dataset)
+    }
 }
 
 fn exists(path: &Path) -> Result<bool> {

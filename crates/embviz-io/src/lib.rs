@@ -39,9 +39,13 @@
 
 mod dataset;
 mod labels;
+mod mask;
 mod npy;
 mod text;
 
-pub use dataset::{Dataset, LABEL_NAMES_FILE, LABELS_FILE, TEXTS_FILE, X_FILE, read_dataset_dir};
+pub use dataset::{
+    Dataset, LABEL_NAMES_FILE, LABELS_FILE, OUTLIER_FILE, TEXTS_FILE, X_FILE, read_dataset_dir,
+};
 pub use labels::{Labels, MAX_CLASS_ID, read_label_names, read_labels};
+pub use mask::read_outlier_mask;
 pub use npy::{read_npy, read_npy_indices, read_npy_vector, write_npy, write_npy_vector};

@@ -200,3 +200,34 @@ fn into_parts_returns_inputs() {
     assert!(labels.is_none());
     assert_eq!(parts_texts, Some(texts));
 }
+
+#[test]
+fn outlier_flags_are_read() {
+    let dir = test_dir("outlier_flags_are_read");
+    write_x(&dir);
+    write(
+        &dir,
+        "outlier.npy",
+        &npy_bytes(1, "|i1", false, "(3,)", &[0, 1, 0]),
+    );
+    let dataset = read_dataset_dir::<f32>(&dir).unwrap();
+    assert_eq!(dataset.outliers(), Some(&[false, true, false][..]));
+}
+
+#[test]
+fn outlier_count_mismatch() {
+    let dir = test_dir("outlier_count_mismatch");
+    write_x(&dir);
+    write(
+        &dir,
+        "outlier.npy",
+        &npy_bytes(1, "|b1", false, "(2,)", &[0, 1]),
+    );
+    match read_dataset_dir::<f32>(&dir) {
+        Err(Error::ShapeMismatch { what, found, .. }) => {
+            assert_eq!(what, "outliers");
+            assert_eq!(found, "2 rows");
+        }
+        other => panic!("expected ShapeMismatch, got {other:?}"),
+    }
+}

@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use embviz_core::{Error, Float, Metric};
-use embviz_neighbors::{EXACT_THRESHOLD, Neighbors, NnDescent, exact_knn, knn_auto};
+use embviz_neighbors::{
+    EXACT_THRESHOLD, Neighbors, NnDescent, exact_knn, exact_knn_screened, knn_auto,
+};
 use ndarray::{Array2, ArrayView2, s};
 use rand::{RngExt, SeedableRng};
 
@@ -287,8 +289,16 @@ fn knn_auto_switches_at_threshold() {
     let auto = knn_auto(x.view(), 7, Metric::Euclidean, 1).expect("valid input");
     assert_eq!(
         auto,
-        exact_knn(x.view(), 7, Metric::Euclidean).expect("valid input")
+        exact_knn_screened(x.view(), 7, Metric::Euclidean).expect("valid input")
     );
+    // The screened search finds the neighbours of the plain exact one. Its distances
+    // come from sum (a_i - b_i)^2, the plain search's from |a|^2 + |b|^2 - 2 a.b, which
+    // loses digits to cancellation on close pairs (1.3e-12 relative here).
+    let exact = exact_knn(x.view(), 7, Metric::Euclidean).expect("valid input");
+    assert_eq!(auto.indices(), exact.indices());
+    for (a, e) in auto.distances().iter().zip(exact.distances()) {
+        assert!((a - e).abs() <= 1e-10 * e.abs(), "{a} against {e}");
+    }
 
     let x = random_rows(EXACT_THRESHOLD + 1, 3, 6);
     let auto = knn_auto(x.view(), 7, Metric::Euclidean, 1).expect("valid input");

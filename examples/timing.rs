@@ -18,9 +18,11 @@ use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
 use embviz::anomaly::{IsolationForest, LocalOutlierFactor};
+use embviz::clustering::{KMeans, NInit};
 use embviz::io::read_npy;
 use embviz::neighbors::exact_knn;
 use embviz::reduction::umap::Umap;
+use embviz::similarity::cosine_similarity;
 use embviz::{Metric, Tsne};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -35,6 +37,10 @@ enum Job {
     Iforest,
     /// Local Outlier Factor with scikit-learn's defaults (20 neighbours).
     Lof,
+    /// K-means with k = 10, k-means++ and n_init = 10.
+    Kmeans,
+    /// The full cosine similarity matrix of the first 5000 rows with themselves.
+    Cosine,
 }
 
 #[derive(Parser)]
@@ -89,6 +95,21 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                 let nof = fitted.negative_outlier_factor();
                 quality = format!("\"mean_score\": {:.6}", nof.mean().unwrap_or(0.0));
             }
+            Job::Kmeans => {
+                let fitted = KMeans::new(10)
+                    .n_init(NInit::Value(10))
+                    .seed(args.seed)
+                    .fit(&x)?;
+                quality = format!("\"inertia\": {:.6e}", fitted.inertia());
+            }
+            Job::Cosine => {
+                let rows = x.slice(ndarray::s![..x.nrows().min(5000), ..]);
+                let similarity = cosine_similarity(&rows)?;
+                quality = format!(
+                    "\"mean_similarity\": {:.6}",
+                    similarity.mean().unwrap_or(0.0)
+                );
+            }
             Job::Knn => {
                 let neighbors = exact_knn(x.view(), args.k, Metric::Euclidean)?;
                 quality = format!(
@@ -106,6 +127,8 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         Job::Umap => "umap",
         Job::Iforest => "iforest",
         Job::Lof => "lof",
+        Job::Kmeans => "kmeans",
+        Job::Cosine => "cosine",
     };
     let out = root
         .join("target/embviz/timing")

@@ -40,6 +40,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    common::init_log();
     common::exit_with(run(Args::parse()))
 }
 

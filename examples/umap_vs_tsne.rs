@@ -44,6 +44,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    common::init_log();
     common::exit_with(run(Args::parse()))
 }
 
@@ -59,6 +60,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let started = Instant::now();
     let tsne = Tsne::new()
+        .perplexity(common::map_perplexity(dataset.n_samples()))
         .metric(metric)
         .seed(args.seed)
         .fit(dataset.x())?;
@@ -72,8 +74,10 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let subset = quality_subset(n, args.quality_rows, args.seed);
     let x = dataset.x().select(Axis(0), &subset);
-    let tsne_quality = trustworthiness(&x, &tsne.embedding().select(Axis(0), &subset), 10)?;
-    let umap_quality = trustworthiness(&x, &umap.embedding().select(Axis(0), &subset), 10)?;
+    // Trustworthiness needs fewer than half as many neighbours as rows.
+    let k = 10.min(subset.len().saturating_sub(1) / 2).max(1);
+    let tsne_quality = trustworthiness(&x, &tsne.embedding().select(Axis(0), &subset), k)?;
+    let umap_quality = trustworthiness(&x, &umap.embedding().select(Axis(0), &subset), k)?;
 
     let panel = |map: &Array2<f32>, title: String| -> Result<Panel, embviz::Error> {
         let panel = Panel::new(map)?.title(title);
@@ -109,8 +113,12 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     write_npy(&umap_path, &umap.embedding().view())?;
 
     let rows = subset.len();
-    println!("t-SNE: {tsne_seconds:.2} s, trustworthiness {tsne_quality:.4} (k = 10, {rows} rows)");
-    println!("UMAP:  {umap_seconds:.2} s, trustworthiness {umap_quality:.4} (k = 10, {rows} rows)");
+    println!(
+        "t-SNE: {tsne_seconds:.2} s, trustworthiness {tsne_quality:.4} (k = {k}, {rows} rows)"
+    );
+    println!(
+        "UMAP:  {umap_seconds:.2} s, trustworthiness {umap_quality:.4} (k = {k}, {rows} rows)"
+    );
     for path in [&png, &svg, &tsne_path, &umap_path] {
         println!("wrote {}", path.display());
     }

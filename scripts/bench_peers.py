@@ -9,7 +9,9 @@ on the same machine, best of N runs each, and prints both times and their ratio.
 Jobs: Barnes-Hut t-SNE on digits with scikit-learn's defaults, the exact 20 nearest
 neighbours of every row of mnist10k (scikit-learn's brute-force NearestNeighbors), and UMAP
 on mnist10k with umap-learn's defaults, then Isolation Forest (fit, then score_samples of the
-training rows) and Local Outlier Factor (fit, 20 neighbours) on odds_mnist and mnist10k.
+training rows) and Local Outlier Factor (fit, 20 neighbours) on odds_mnist and mnist10k,
+KMeans (k = 10, n_init = 10) on mnist10k and the cosine similarity matrix of the first 5000
+rows of debian_minilm.
 umap-learn is timed on its second fit in the same process, so that numba's compilation is
 not counted. scikit-learn runs with its default n_jobs. Never run in CI.
 """
@@ -52,7 +54,7 @@ def main():
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
                         help="folder holding the digits/ and mnist10k/ dataset folders")
     parser.add_argument("--repeats", type=int, default=3, help="runs per job; the best counts")
-    parser.add_argument("--only", choices=["tsne", "knn", "umap", "outliers"],
+    parser.add_argument("--only", choices=["tsne", "knn", "umap", "outliers", "clustering"],
                         help="run one group of jobs")
     args = parser.parse_args()
 
@@ -104,6 +106,19 @@ def main():
             seconds, _ = best_of(args.repeats, lambda: LocalOutlierFactor().fit(data))
             ours = embviz_time("lof", folder, args.repeats)
             rows.append((f"LocalOutlierFactor, {name} {size}", seconds, ours["seconds"], ""))
+
+    if wanted("clustering"):
+        from sklearn.cluster import KMeans
+        from sklearn.metrics.pairwise import cosine_similarity
+
+        seconds, _ = best_of(args.repeats, lambda: KMeans(10, n_init=10, random_state=0).fit(x))
+        ours = embviz_time("kmeans", mnist, args.repeats)
+        rows.append(("KMeans k=10 n_init=10, mnist10k", seconds, ours["seconds"], ""))
+        debian = args.data / "debian_minilm"
+        sentences = np.load(debian / "X.npy")[:5000]
+        seconds, _ = best_of(args.repeats, lambda: cosine_similarity(sentences))
+        ours = embviz_time("cosine", debian, args.repeats)
+        rows.append(("cosine similarity, debian_minilm 5000x384", seconds, ours["seconds"], ""))
 
     print(f"{'job':<36} {'scikit-learn s':>14} {'embviz s':>9} {'ratio':>6}  quality")
     for job, theirs, ours, note in rows:

@@ -38,9 +38,10 @@ pub fn class_map_figure<F: Float>(
 /// with the flagged rows drawn on top and a legend.
 ///
 /// `flagged[i]` is true where the detector predicts an outlier (`predict == -1`). With
-/// the known outliers `truth`, the legend has four groups: inliers, flagged inliers (false
-/// alarms), missed outliers and caught outliers; without, two: inliers and flagged
-/// outliers. Inliers are drawn first, so no outlier hides behind them.
+/// the known outliers `truth`, the legend has four groups: inliers, caught outliers,
+/// flagged inliers (false alarms) and missed outliers; without, two: inliers and flagged
+/// outliers. Inliers are drawn first and caught outliers last, so no outlier hides behind
+/// an inlier.
 ///
 /// # Errors
 ///
@@ -97,27 +98,40 @@ fn outlier_groups(
     flagged: &[bool],
     truth: Option<&[bool]>,
 ) -> (Vec<usize>, Vec<usize>, &'static [&'static str]) {
-    let (groups, names): (Vec<usize>, &'static [&'static str]) = match truth {
-        Some(truth) => (
-            flagged
+    // Group ids pick the colours (blue, orange, green, red), so caught outliers are orange
+    // against blue inliers, a pair that colour-blind readers tell apart. The draw rank puts
+    // inliers first and caught outliers last.
+    let (groups, ranks, names): (Vec<usize>, Vec<usize>, &'static [&'static str]) = match truth {
+        Some(truth) => {
+            let groups: Vec<usize> = flagged
                 .iter()
                 .zip(truth)
-                .map(|(&f, &t)| usize::from(f) + 2 * usize::from(t))
-                .collect(),
-            &[
-                "inlier",
-                "flagged inlier (false alarm)",
-                "missed outlier",
-                "caught outlier",
-            ],
-        ),
-        None => (
-            flagged.iter().map(|&f| usize::from(f)).collect(),
-            &["inlier", "flagged outlier"],
-        ),
+                .map(|(&f, &t)| match (f, t) {
+                    (false, false) => 0,
+                    (true, true) => 1,
+                    (true, false) => 2,
+                    (false, true) => 3,
+                })
+                .collect();
+            let ranks = groups.iter().map(|&g| [0, 3, 1, 2][g]).collect();
+            (
+                groups,
+                ranks,
+                &[
+                    "inlier",
+                    "caught outlier",
+                    "flagged inlier (false alarm)",
+                    "missed outlier",
+                ],
+            )
+        }
+        None => {
+            let groups: Vec<usize> = flagged.iter().map(|&f| usize::from(f)).collect();
+            (groups.clone(), groups, &["inlier", "flagged outlier"])
+        }
     };
     let mut order: Vec<usize> = (0..flagged.len()).collect();
-    order.sort_by_key(|&i| groups[i]);
+    order.sort_by_key(|&i| ranks[i]);
     let ordered = order.iter().map(|&i| groups[i]).collect();
     (order, ordered, names)
 }
@@ -136,7 +150,7 @@ mod tests {
         let (order, groups, names) = outlier_groups(&flagged, Some(&truth));
         // Row 2 is an inlier, row 0 a false alarm, row 1 missed, row 3 caught.
         assert_eq!(order, vec![2, 0, 1, 3]);
-        assert_eq!(groups, vec![0, 1, 2, 3]);
+        assert_eq!(groups, vec![0, 2, 3, 1]);
         assert_eq!(names.len(), 4);
         let (order, groups, _) = outlier_groups(&flagged, None);
         assert_eq!(order, vec![1, 2, 0, 3]);

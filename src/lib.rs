@@ -6,11 +6,13 @@
 //! | module | crate | contents |
 //! | --- | --- | --- |
 //! | [`anomaly`] | `embviz-anomaly` | Isolation Forest and Local Outlier Factor |
+//! | [`clustering`] | `embviz-clustering` | k-means and the silhouette score |
 //! | [`core`] | `embviz-core` | the [`Matrix`] input trait, [`Metric`], [`Error`], seeding |
 //! | [`neighbors`] | `embviz-neighbors` | exact and approximate k-nearest neighbours |
 //! | [`reduction`] | `embviz-reduction` | [`Pca`], [`Tsne`] and UMAP |
+//! | [`similarity`] | `embviz-similarity` | cosine similarity, top-k and grouped ordering |
 //! | [`io`] | `embviz-io` | `.npy` files, labels and dataset folders |
-//! | [`metrics`] | `embviz-metrics` | trustworthiness of a map, ROC AUC, average precision |
+//! | [`metrics`] | `embviz-metrics` | trustworthiness, k-NN preservation and accuracy, adjusted Rand index, ROC AUC, average precision |
 //! | [`plot`] | `embviz-plot` | PNG and SVG scatter figures (feature `plot`, on by default) |
 //!
 //! A library that needs only one algorithm can depend on its crate alone, for example
@@ -34,6 +36,7 @@
 #![forbid(unsafe_code)]
 
 pub use embviz_anomaly as anomaly;
+pub use embviz_clustering as clustering;
 pub use embviz_core as core;
 pub use embviz_io as io;
 pub use embviz_metrics as metrics;
@@ -41,6 +44,7 @@ pub use embviz_neighbors as neighbors;
 #[cfg(feature = "plot")]
 pub use embviz_plot as plot;
 pub use embviz_reduction as reduction;
+pub use embviz_similarity as similarity;
 
 pub use embviz_core::{Error, Float, Matrix, Metric, Progress, Result};
 pub use embviz_reduction::pca::Pca;

@@ -38,16 +38,17 @@ pub(crate) fn exit_with(result: Result<(), Box<dyn std::error::Error>>) -> ExitC
     }
 }
 
-/// Prints the libraries' `log` records to stderr when the environment variable
-/// `EMBVIZ_LOG` names a level (`info`, `debug`), with the seconds since the start.
+/// Prints the libraries' `log` records to stderr, with the seconds since the start:
+/// warnings by default, or down to the level the environment variable `EMBVIZ_LOG` names
+/// (`off`, `error`, `warn`, `info`, `debug`, `trace`).
 pub(crate) fn init_log() {
     let level = match std::env::var("EMBVIZ_LOG").as_deref() {
+        Ok("off") => return,
         Ok("error") => log::LevelFilter::Error,
-        Ok("warn") => log::LevelFilter::Warn,
         Ok("info") => log::LevelFilter::Info,
         Ok("debug") => log::LevelFilter::Debug,
         Ok("trace") => log::LevelFilter::Trace,
-        _ => return,
+        _ => log::LevelFilter::Warn,
     };
     static LOGGER: StderrLog = StderrLog;
     START.get_or_init(std::time::Instant::now);
@@ -81,4 +82,17 @@ pub(crate) fn parse_contamination(text: &str) -> Result<embviz::anomaly::Contami
     text.parse::<f64>()
         .map(embviz::anomaly::Contamination::Fraction)
         .map_err(|_| format!("expected `auto` or a fraction in (0, 0.5], got `{text}`"))
+}
+
+/// Returns the t-SNE perplexity of the examples' maps: scikit-learn's default of 30, or
+/// `(n - 1) / 3` for fewer than 91 rows, since the perplexity must stay below the number
+/// of rows.
+pub(crate) fn map_perplexity(n_rows: usize) -> f64 {
+    let perplexity = 30.0_f64
+        .min((n_rows.saturating_sub(1)) as f64 / 3.0)
+        .max(1.0);
+    if perplexity < 30.0 {
+        eprintln!("{n_rows} rows: the t-SNE map uses perplexity {perplexity:.1} instead of 30");
+    }
+    perplexity
 }

@@ -20,9 +20,9 @@ pub(crate) struct Detection {
     pub(crate) seconds: f64,
 }
 
-/// Prints the counts and, with known outliers, ROC AUC and average precision; draws the
-/// t-SNE map with the flagged rows on top; writes `map.png`, `map.svg` and `scores.npy`
-/// under `out`.
+/// Writes `scores.npy` under `out`, prints the counts and, with known outliers, ROC AUC
+/// and average precision, then draws the t-SNE map with the flagged rows on top into
+/// `map.png` and `map.svg`.
 pub(crate) fn report(
     data: &Path,
     dataset: &Dataset<f32>,
@@ -40,28 +40,41 @@ pub(crate) fn report(
         "{}: {n_flagged} of {n} rows flagged (offset {:.4}) in {:.3} s",
         detection.detector, detection.offset, detection.seconds
     );
+    // Save the scores before the map, so they exist even if the map cannot be drawn.
+    let scores = out.join("scores.npy");
+    write_npy_vector(&scores, &detection.scores.view())?;
+    println!("wrote {}", scores.display());
+
     let truth = dataset.outliers();
-    if let Some(truth) = truth {
-        // Higher must mean "more likely an outlier" for the ranking metrics.
-        let abnormality: Vec<f64> = detection.scores.iter().map(|s| -s).collect();
-        let n_true = truth.iter().filter(|&&t| t).count();
-        let caught = truth
-            .iter()
-            .zip(&flagged)
-            .filter(|&(&t, &f)| t && f)
-            .count();
-        println!("known outliers: {n_true}, of which flagged: {caught}");
-        println!(
-            "ROC AUC {:.4}, average precision {:.4}",
-            roc_auc(truth, &abnormality)?,
-            average_precision(truth, &abnormality)?
-        );
-    } else {
-        println!("no outlier.npy in {}: no ROC AUC", data.display());
+    match truth {
+        Some(truth) if truth.iter().any(|&t| t) && !truth.iter().all(|&t| t) => {
+            // Higher must mean "more likely an outlier" for the ranking metrics.
+            let abnormality: Vec<f64> = detection.scores.iter().map(|s| -s).collect();
+            let n_true = truth.iter().filter(|&&t| t).count();
+            let caught = truth
+                .iter()
+                .zip(&flagged)
+                .filter(|&(&t, &f)| t && f)
+                .count();
+            println!("known outliers: {n_true}, of which flagged: {caught}");
+            println!(
+                "ROC AUC {:.4}, average precision {:.4}",
+                roc_auc(truth, &abnormality)?,
+                average_precision(truth, &abnormality)?
+            );
+        }
+        Some(_) => println!(
+            "outlier.npy in {} marks every row alike: no ROC AUC",
+            data.display()
+        ),
+        None => println!("no outlier.npy in {}: no ROC AUC", data.display()),
     }
 
     let started = Instant::now();
-    let map = Tsne::new().seed(0).fit(dataset.x())?;
+    let map = Tsne::new()
+        .perplexity(super::map_perplexity(n))
+        .seed(0)
+        .fit(dataset.x())?;
     println!("t-SNE map in {:.2} s", started.elapsed().as_secs_f64());
     let name = data
         .file_name()
@@ -74,11 +87,9 @@ pub(crate) fn report(
 
     let png = out.join("map.png");
     let svg = out.join("map.svg");
-    let scores = out.join("scores.npy");
     figure.save_png(&png)?;
     figure.save_svg(&svg)?;
-    write_npy_vector(&scores, &detection.scores.view())?;
-    for path in [&png, &svg, &scores] {
+    for path in [&png, &svg] {
         println!("wrote {}", path.display());
     }
     Ok(())

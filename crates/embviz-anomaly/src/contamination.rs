@@ -41,7 +41,7 @@ impl Contamination {
             Self::Fraction(f) => Err(Error::invalid_parameter(
                 "contamination",
                 f,
-                "a fraction in (0, 0.5], or Contamination::Auto",
+                "must be a fraction in (0, 0.5], or auto (Contamination::Auto)",
             )),
         }
     }

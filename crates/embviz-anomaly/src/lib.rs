@@ -17,6 +17,7 @@ mod iforest;
 mod lof;
 
 pub use contamination::Contamination;
+pub use embviz_core::{Error, Float, Matrix, Metric, Result};
 pub use iforest::{
     FittedIsolationForest, IsolationForest, MaxFeatures, MaxSamples, SplitRule, average_path_length,
 };

@@ -48,4 +48,6 @@ pub use dataset::{
 };
 pub use labels::{Labels, MAX_CLASS_ID, read_label_names, read_labels};
 pub use mask::read_outlier_mask;
-pub use npy::{read_npy, read_npy_indices, read_npy_vector, write_npy, write_npy_vector};
+pub use npy::{
+    read_npy, read_npy_indices, read_npy_vector, write_npy, write_npy_ids, write_npy_vector,
+};

@@ -99,7 +99,9 @@ fn one_class(n_pos: usize, metric: &str) -> Error {
     Error::invalid_parameter(
         "truth",
         value,
-        format!("both positives and negatives, since {metric} is undefined otherwise"),
+        format!(
+            "must hold both positives and negatives, because {metric} is undefined with one class"
+        ),
     )
 }
 

@@ -9,6 +9,8 @@
 //!   the viridis colormap with a colorbar.
 //! - [`Figure`]: panels in a grid with a title, saved with [`Figure::save`].
 //! - [`category_color`]: the 20-colour categorical table.
+//! - [`Heatmap`]: a matrix of values, such as cosine similarities, on the viridis colormap
+//!   with lines and names for groups of rows and columns, and its pixel [`HeatmapGrid`].
 //!
 //! Drawing goes through `plotters` with text rendered by `ab_glyph` from an embedded DejaVu
 //! Sans font, so it needs no system font library. The font is registered with plotters as
@@ -52,6 +54,7 @@ mod draw;
 mod figure;
 mod font;
 mod glyphs;
+mod heatmap;
 mod layout;
 mod panel;
 mod ticks;
@@ -59,4 +62,5 @@ mod ticks;
 pub use color::{CATEGORY_COLOR_COUNT, category_color};
 pub use coloring::Coloring;
 pub use figure::Figure;
+pub use heatmap::{Heatmap, HeatmapGrid};
 pub use panel::Panel;

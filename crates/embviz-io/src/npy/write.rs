@@ -147,6 +147,49 @@ pub fn write_npy_vector<F: Float>(path: impl AsRef<Path>, array: &ArrayView1<'_,
     write_file(path.as_ref(), &[array.len()], array.iter())
 }
 
+/// Writes integer ids, such as cluster labels, as a little-endian 1-D `int64` `.npy` file
+/// (`<i8`), the dtype numpy gives integer arrays by default.
+///
+/// Missing parent folders are created, and an existing file is replaced.
+///
+/// # Errors
+///
+/// - [`Error::InvalidParameter`] when an id exceeds `i64::MAX`.
+/// - [`Error::Io`] when a folder or the file cannot be created or written.
+///
+/// # Example
+///
+/// ```
+/// use embviz_io::{read_npy_indices, write_npy_ids};
+///
+/// let path = std::env::temp_dir().join("embviz-io-doc-write-ids").join("labels.npy");
+/// write_npy_ids(&path, &[2, 0, 1])?;
+///
+/// assert_eq!(read_npy_indices(&path)?.column(0).to_vec(), vec![2, 0, 1]);
+/// # Ok::<(), embviz_core::Error>(())
+/// ```
+pub fn write_npy_ids(path: impl AsRef<Path>, ids: &[usize]) -> Result<()> {
+    let path = path.as_ref();
+    let mut bytes = header_bytes("<i8", &[ids.len()]);
+    bytes.reserve(ids.len() * 8);
+    for &id in ids {
+        let value = i64::try_from(id).map_err(|_| {
+            Error::invalid_parameter("ids", id, "ids up to i64::MAX, which int64 can hold")
+        })?;
+        bytes.extend_from_slice(&value.to_le_bytes());
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    std::fs::write(path, bytes).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

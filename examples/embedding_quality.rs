@@ -56,6 +56,16 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         )
     })?;
 
+    // The neighbour metrics need k below n / 2: check before the map is computed.
+    if args.k == 0 || 2 * args.k >= n {
+        return Err(format!(
+            "--k {} is invalid for {n} rows: it must be at least 1 and below n / 2 ({})",
+            args.k,
+            n.div_ceil(2)
+        )
+        .into());
+    }
+
     let started = Instant::now();
     let fitted = Tsne::new()
         .perplexity(common::map_perplexity(n))

@@ -31,12 +31,12 @@ struct Args {
     #[arg(long)]
     data: Option<PathBuf>,
     /// Number of clusters; the default is the number of classes, or 8 without labels.
-    #[arg(long)]
-    k: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    k: Option<u64>,
     /// Number of k-means++ starts; the best inertia is kept. The default is scikit-learn's
     /// `auto`: one start.
-    #[arg(long)]
-    n_init: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    n_init: Option<u64>,
     /// Seed of the starts and of the t-SNE map.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -55,17 +55,20 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let (n, d) = dataset.x().dim();
     println!("read {n} x {d} from {}", data.display());
 
-    let k = args
-        .k
-        .unwrap_or_else(|| dataset.labels().map_or(8, Labels::n_classes));
-    let n_init = args.n_init.map_or(NInit::Auto, NInit::Value);
+    let k = args.k.map_or_else(
+        || dataset.labels().map_or(8, Labels::n_classes),
+        |k| usize::try_from(k).unwrap_or(usize::MAX),
+    );
+    let n_init = args.n_init.map_or(NInit::Auto, |n| {
+        NInit::Value(usize::try_from(n).unwrap_or(usize::MAX))
+    });
     let started = Instant::now();
     let fitted = KMeans::new(k)
         .n_init(n_init)
         .seed(args.seed)
         .fit(dataset.x())?;
     println!(
-        "k-means, k = {k}: inertia {:.6e} after {} iterations, in {:.2} s",
+        "k-means, k = {k}: inertia {:.1} after {} iteration(s), in {:.2} s",
         fitted.inertia(),
         fitted.n_iter(),
         started.elapsed().as_secs_f64()

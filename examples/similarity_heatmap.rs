@@ -65,10 +65,21 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let sample_labels: Vec<usize> = sample.iter().map(|&i| labels.ids()[i]).collect();
     let grouping = grouped_order(&sample_labels, None)?.with_names(labels.names())?;
     let rows: Vec<usize> = grouping.order().iter().map(|&p| sample[p]).collect();
-    let x = dataset.x().select(Axis(0), &rows);
+    if sample.len() < n {
+        println!(
+            "stratified sample of {} of {n} rows (seed {}), each class keeping its share",
+            sample.len(),
+            args.seed
+        );
+    }
 
+    // The similarity is computed in input order, so that any warning names input rows
+    // (without a sample), then the rows and columns are put in grouped order.
     let started = Instant::now();
-    let similarity = cosine_similarity(&x)?;
+    let x = dataset.x().select(Axis(0), &sample);
+    let similarity = cosine_similarity(&x)?
+        .select(Axis(0), grouping.order())
+        .select(Axis(1), grouping.order());
     println!(
         "cosine similarity of {} rows in {:.3} s",
         rows.len(),
@@ -80,11 +91,11 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .map_or_else(|| "data".to_owned(), |s| s.to_string_lossy().into_owned());
     let title = if rows.len() < n {
         format!(
-            "Cosine similarity of {name}: stratified sample of {} of {n} rows, by class",
+            "{name}: cosine similarity, {} of {n} rows (sample)",
             rows.len()
         )
     } else {
-        format!("Cosine similarity of {name}: {n} rows, by class")
+        format!("{name}: cosine similarity, {n} rows")
     };
     let names = grouping
         .group_names()

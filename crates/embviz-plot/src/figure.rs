@@ -328,7 +328,7 @@ impl Figure {
     }
 }
 
-fn render_error(path: &Path, reason: impl Into<String>) -> Error {
+pub(crate) fn render_error(path: &Path, reason: impl Into<String>) -> Error {
     Error::Render {
         path: path.to_path_buf(),
         reason: reason.into(),
@@ -337,7 +337,7 @@ fn render_error(path: &Path, reason: impl Into<String>) -> Error {
 
 /// Runs `write` on a temporary path beside `path`, with the same extension, then renames the
 /// temporary file to `path`. Removes the temporary file when writing or renaming fails.
-fn write_via_temporary(
+pub(crate) fn write_via_temporary(
     path: &Path,
     extension: &str,
     write: impl FnOnce(&Path) -> std::result::Result<(), String>,

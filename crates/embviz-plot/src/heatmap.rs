@@ -5,8 +5,7 @@ mod layout;
 mod png;
 mod render;
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 use std::time::Instant;
 
 use embviz_core::{Error, Float, Matrix, Result, validate};
@@ -14,6 +13,7 @@ use ndarray::Array2;
 
 pub use grid::HeatmapGrid;
 
+use crate::figure::{render_error, write_via_temporary};
 use crate::font::ensure_registered;
 use layout::{HeatmapLayout, layout};
 
@@ -405,56 +405,6 @@ fn format_list(values: &[usize]) -> String {
         values.len() - SHOWN,
         tail.join(", ")
     )
-}
-
-fn render_error(path: &Path, reason: impl Into<String>) -> Error {
-    Error::Render {
-        path: path.to_path_buf(),
-        reason: reason.into(),
-    }
-}
-
-/// Runs `write` on a temporary path beside `path`, with the same extension, then renames the
-/// temporary file to `path`. Removes the temporary file when writing or renaming fails.
-fn write_via_temporary(
-    path: &Path,
-    extension: &str,
-    write: impl FnOnce(&Path) -> std::result::Result<(), String>,
-) -> Result<()> {
-    let parent = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty());
-    if let Some(parent) = parent {
-        std::fs::create_dir_all(parent).map_err(|source| Error::Io {
-            path: parent.to_path_buf(),
-            source,
-        })?;
-    }
-    let temporary = temporary_path(path, extension);
-    if let Err(reason) = write(&temporary) {
-        // The temporary file may not exist, so a failed removal is expected and ignored.
-        let _ = std::fs::remove_file(&temporary);
-        return Err(render_error(path, reason));
-    }
-    std::fs::rename(&temporary, path).map_err(|source| {
-        let _ = std::fs::remove_file(&temporary);
-        Error::Io {
-            path: path.to_path_buf(),
-            source,
-        }
-    })
-}
-
-/// Returns a hidden file name beside `path` that no other save in this process uses. The
-/// bitmap backend picks its encoder from the extension, so the name keeps `extension`.
-fn temporary_path(path: &Path, extension: &str) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = path
-        .file_name()
-        .map_or_else(|| "heatmap".into(), |name| name.to_string_lossy());
-    let file = format!(".{name}.{}-{count}.heatmap.{extension}", std::process::id());
-    path.with_file_name(file)
 }
 
 #[cfg(test)]

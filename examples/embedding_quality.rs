@@ -1,4 +1,4 @@
-//! How faithful a t-SNE map of a dataset folder is: trustworthiness, k-NN preservation,
+//! Measures how faithful a t-SNE map of a dataset folder is: trustworthiness, k-NN preservation,
 //! k-NN accuracy in the map and the silhouette of the classes, printed and written into
 //! the title of the map coloured by class.
 //!

@@ -8,7 +8,7 @@
 //!
 //! The folder contains `X.npy` (n x d) and optionally `outlier.npy` (1 = known outlier).
 //! The default is the bundled ODDS cardio set (1831 x 21, 176 outliers). Writes
-//! `target/embviz/outliers_iforest/{map.png, map.svg, scores.npy}`; `scores.npy` holds
+//! `target/embviz/outliers_iforest/{map.png, map.svg, scores.npy}`; `scores.npy` contains
 //! `score_samples` of every row as float64, lower for more abnormal rows, as in
 //! scikit-learn.
 

@@ -8,7 +8,7 @@
 //!
 //! The folder contains `X.npy` (n x d) and `labels.npy`, optionally `label_names.txt`.
 //! The default is the bundled digits data. Above `--max-rows` rows (2000 by default) a
-//! stratified sample keeps each class's share, and the title says so. Writes
+//! stratified sample keeps each class's share, and the title states it. Writes
 //! `target/embviz/similarity_heatmap/{heatmap.png, heatmap.svg, rows.npy}`, where
 //! `rows.npy` lists the input row of each heatmap row (int64).
 

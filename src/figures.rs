@@ -34,7 +34,7 @@ pub fn class_map_figure<F: Float>(
     Ok(Figure::from(panel.title(title)))
 }
 
-/// Builds a figure of a 2-D map that tells inliers from the rows a detector flagged,
+/// Builds a figure of a 2-D map that separates inliers from the rows a detector flagged,
 /// with the flagged rows drawn on top and a legend.
 ///
 /// `flagged[i]` is true where the detector predicts an outlier (`predict == -1`). With
@@ -142,7 +142,7 @@ mod tests {
     use ndarray::array;
 
     #[test]
-    fn outliers_are_drawn_last_and_grouped_against_the_truth() {
+    fn outlier_groups_draw_order() {
         let map = array![[0.0_f64, 0.0], [1.0, 1.0], [2.0, 2.0], [3.0, 3.0]];
         let flagged = [true, false, false, true];
         let truth = [false, true, false, true];

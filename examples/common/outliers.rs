@@ -8,7 +8,7 @@ use embviz::io::{Dataset, write_npy_vector};
 use embviz::metrics::{average_precision, roc_auc};
 use ndarray::Array1;
 
-/// What a detector produced on the training rows.
+/// The output of a detector on the training rows.
 pub(crate) struct Detection {
     /// Detector name for titles, such as "Isolation Forest".
     pub(crate) detector: &'static str,
@@ -95,7 +95,7 @@ pub(crate) fn report(
     Ok(())
 }
 
-/// The dataset folder: `--data` or the bundled ODDS cardio set.
+/// Returns the dataset folder: `--data` or the bundled ODDS cardio set.
 pub(crate) fn data_dir(data: Option<PathBuf>) -> PathBuf {
     data.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/odds_cardio"))
 }

@@ -47,7 +47,7 @@ impl Contamination {
     }
 }
 
-/// The `q`-th percentile (0 to 100) of `values` with linear interpolation between the two
+/// Returns the `q`-th percentile (0 to 100) of `values` with linear interpolation between the two
 /// nearest ranks, numpy's default `np.percentile` rule, which scikit-learn uses for the
 /// offset. `values` must not be empty or contain NaN.
 pub(crate) fn percentile(values: &[f64], q: f64) -> f64 {

@@ -16,7 +16,7 @@ const MASK_DTYPES: &str = "0/1 flags as bool, an integer dtype, or integral floa
 /// # Errors
 ///
 /// - [`Error::Io`] when the file cannot be opened or read.
-/// - [`Error::InvalidFile`] when the file is not a 1-D `.npy` array, is truncated, or holds
+/// - [`Error::InvalidFile`] when the file is not a 1-D `.npy` array, is truncated, or contains
 ///   a value other than 0 or 1 (the reason gives the value and its row).
 /// - [`Error::UnsupportedDtype`] for non-numeric dtypes.
 ///

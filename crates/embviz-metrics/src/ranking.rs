@@ -55,7 +55,7 @@ pub fn roc_auc<F: Float>(truth: &[bool], scores: &[F]) -> Result<f64> {
 /// - [`Error::ShapeMismatch`] if the lengths differ.
 /// - [`Error::EmptyInput`] if there are no rows.
 /// - [`Error::NonFinite`] if a score is NaN or infinite.
-/// - [`Error::InvalidParameter`] if `truth` holds no positive.
+/// - [`Error::InvalidParameter`] if `truth` contains no positive.
 ///
 /// # Example
 ///

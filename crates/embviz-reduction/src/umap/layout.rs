@@ -364,7 +364,7 @@ fn run_block_in<'p>(
     }
 }
 
-/// Where one head row is in its walk over its edges.
+/// The position of one head row in its walk over its edges.
 struct Cursor {
     row: usize,
     edge: usize,

@@ -15,7 +15,8 @@ use crate::glyphs::GlyphMetrics;
 use crate::layout::{
     AXIS_LABEL_GAP, CHART_MARGIN, COLORBAR_LABEL_GAP, COLORBAR_TICK_LENGTH, COLORBAR_WIDTH,
     Colorbar, FigureLayout, LEGEND_MARKER_RADIUS, LEGEND_ROW_HEIGHT, LEGEND_TEXT_GAP, Legend,
-    PANEL_TITLE_SPACE, PanelLayout, Side, TICK_LABEL_GAP, TICK_LENGTH, missing_label, text,
+    PANEL_TITLE_SPACE, PanelLayout, Side, TICK_LABEL_GAP, TICK_LENGTH, is_inside, missing_label,
+    text,
 };
 use crate::{Coloring, Panel};
 
@@ -132,8 +133,11 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
         let radius = self.style.radius;
         let alpha = self.style.alpha;
         let colors = point_colors(panel, placement);
+        // plotters does not clip elements to the plotting area, so points outside a fixed
+        // axis range are left out rather than drawn over the axes.
+        let inside = |point: &[f64; 2]| is_inside(*point, placement.x_range, placement.y_range);
         chart
-            .draw_series(draw_order(panel).map(|i| {
+            .draw_series(draw_order(panel).filter(|&i| inside(&points[i])).map(|i| {
                 let [x, y] = points[i];
                 Circle::new((x, y), radius, colors(i).mix(alpha).filled())
             }))
@@ -145,7 +149,10 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
                 filled: false,
                 stroke_width: 2,
             };
-            let marked = points.iter().zip(mask).filter(|&(_, &marked)| marked);
+            let marked = points
+                .iter()
+                .zip(mask)
+                .filter(|&(point, &marked)| marked && inside(point));
             chart
                 .draw_series(marked.map(|(&[x, y], _)| Circle::new((x, y), radius + 3, ring)))
                 .map_err(reason)?;

@@ -28,7 +28,14 @@ const MIN_SIDE: u32 = 100;
 /// when every categorical panel has the same names, and otherwise to the right of each
 /// categorical panel. A continuous panel gets a viridis colorbar to its right. Legends and
 /// colorbars are placed outside the plotting areas, so they never cover points. Each axis
-/// spans the panel's data plus 5% on each side, as matplotlib's default margins do.
+/// spans the panel's data plus 5% on each side, as matplotlib's default margins do, unless
+/// the panel fixes it with [`Panel::x_range`] or [`Panel::y_range`].
+///
+/// For a grid of snapshots, such as one map per fine-tuning epoch,
+/// [`share_axes`](Self::share_axes) gives every panel the same axis ranges. A categorical
+/// colour depends on the class id alone, so class `k` has
+/// [`category_color(k)`](crate::category_color) in every panel and in the legend, also in
+/// panels where some classes have no point.
 ///
 /// Text is drawn with an embedded DejaVu Sans font, so no system font is needed. PNG output
 /// is the same bytes on every run. SVG output names the `sans-serif` family, so a viewer
@@ -67,6 +74,7 @@ pub struct Figure {
     size: Option<(u32, u32)>,
     point_radius: u32,
     alpha: f64,
+    share_axes: bool,
 }
 
 impl Default for Figure {
@@ -78,6 +86,7 @@ impl Default for Figure {
             size: None,
             point_radius: DEFAULT_POINT_RADIUS,
             alpha: DEFAULT_ALPHA,
+            share_axes: false,
         }
     }
 }
@@ -150,6 +159,23 @@ impl Figure {
         self
     }
 
+    /// Gives every panel the same x range and the same y range when `share` is true, as
+    /// matplotlib's `plt.subplots(sharex=True, sharey=True)`: each axis spans the union of
+    /// the data of all panels, plus 5% on each side. Default: false, so each panel spans
+    /// its own data.
+    ///
+    /// A panel's own [`Panel::x_range`] or [`Panel::y_range`] still applies to that panel
+    /// alone, where matplotlib would pass it on to every shared axis. Its data still counts
+    /// towards the shared range of the other panels. Every panel keeps its tick labels,
+    /// where matplotlib hides those between panels.
+    #[doc(alias = "sharex")]
+    #[doc(alias = "sharey")]
+    #[must_use]
+    pub fn share_axes(mut self, share: bool) -> Self {
+        self.share_axes = share;
+        self
+    }
+
     /// Saves the figure as PNG or SVG, chosen by the extension of `path` (`.png` or `.svg`,
     /// in any case). Creates missing parent directories.
     ///
@@ -186,7 +212,10 @@ impl Figure {
     /// # Errors
     ///
     /// - [`Error::InvalidParameter`] when the figure has no panel, or `columns`, `size`,
-    ///   `point_radius` or `alpha` is out of range.
+    ///   `point_radius` or `alpha` is out of range. Also for a panel's `x_range` or
+    ///   `y_range` when a limit is not finite, `low >= high`, or the span is too wide for
+    ///   `f64` or too narrow for its magnitude, and for `coordinates` when the range of the
+    ///   data overflows `f64`.
     /// - [`Error::ShapeMismatch`] when a panel's labels, values or highlight mask do not
     ///   have one entry per point, and [`Error::InvalidParameter`] for `labels` when a class
     ///   id has no name.
@@ -248,6 +277,7 @@ impl Figure {
             title: &self.title,
             columns: self.column_count(),
             size: self.size,
+            share_axes: self.share_axes,
         })?;
         Ok((layout, embedded_font))
     }

@@ -8,7 +8,7 @@ use plotters::style::RGBColor;
 
 use crate::color::{MISSING, category_rgb, viridis};
 use crate::font::{fit_text, fit_text_middle, text_size};
-use crate::ticks::{format_tick, nice_ticks, padded_range, widen_degenerate};
+use crate::ticks::{DataBounds, format_tick, nice_ticks, padded_range, widen_degenerate};
 use crate::{Coloring, Panel};
 
 /// Text sizes in pixels per em, as SVG's `font-size` reports them.
@@ -187,6 +187,8 @@ pub(crate) struct LayoutRequest<'a> {
     pub(crate) title: &'a str,
     pub(crate) columns: usize,
     pub(crate) size: Option<(u32, u32)>,
+    /// Whether every axis without fixed limits spans the data of all panels.
+    pub(crate) share_axes: bool,
 }
 
 /// Returns the class names of the legend shared by all categorical panels: `Some` when at
@@ -210,6 +212,13 @@ pub(crate) fn layout(request: &LayoutRequest<'_>) -> Result<FigureLayout> {
     let columns = request.columns;
     let rows = n_panels.div_ceil(columns);
     let shared = shared_names(request.panels);
+    let shared_bounds = request.share_axes.then(|| {
+        request
+            .panels
+            .iter()
+            .map(|panel| DataBounds::of(panel.points()))
+            .fold(DataBounds::EMPTY, DataBounds::union)
+    });
 
     let title_height = if request.title.is_empty() {
         0
@@ -289,6 +298,8 @@ pub(crate) fn layout(request: &LayoutRequest<'_>) -> Result<FigureLayout> {
             x1: grid_left + (index % columns + 1) as i32 * cell_width as i32,
             y1: grid_top + (index / columns + 1) as i32 * cell_height as i32,
         };
+        let (x_range, y_range) = axis_ranges(panel, shared_bounds)?;
+        log_hidden_points(index, panel, x_range, y_range);
         panels.push(panel_layout(
             panel,
             cell,
@@ -296,6 +307,7 @@ pub(crate) fn layout(request: &LayoutRequest<'_>) -> Result<FigureLayout> {
             side_width,
             panel_title_height,
             (width, height),
+            (x_range, y_range),
         )?);
     }
 
@@ -320,7 +332,8 @@ pub(crate) fn layout(request: &LayoutRequest<'_>) -> Result<FigureLayout> {
 /// Places one panel in its grid cell.
 ///
 /// Every cell reserves the same `side_width` on its right, the widest legend or colorbar of
-/// the figure plus its gap, so that the plotting areas of a grid line up.
+/// the figure plus its gap, so that the plotting areas of a grid line up. Cells of one
+/// figure have the same size, so panels with the same axis ranges get the same ticks.
 fn panel_layout(
     panel: &Panel,
     cell: Rect,
@@ -328,6 +341,7 @@ fn panel_layout(
     side_width: u32,
     title_height: u32,
     figure_size: (u32, u32),
+    (x_range, y_range): ((f64, f64), (f64, f64)),
 ) -> Result<PanelLayout> {
     let chart = Rect {
         x0: cell.x0,
@@ -336,7 +350,6 @@ fn panel_layout(
         y1: cell.y1,
     };
 
-    let (x_range, y_range) = axis_ranges(panel.points())?;
     let tick_size = text::plotters_size(text::TICK);
     let label_size = text::plotters_size(text::AXIS_LABEL);
     let label_height = text_size("Ag", label_size).1;
@@ -423,20 +436,19 @@ pub(crate) const TICK_LABEL_GAP: u32 = 4;
 /// Gap in pixels between the tick labels and the axis label.
 pub(crate) const AXIS_LABEL_GAP: u32 = 8;
 
-/// Returns the padded x and y ranges of `points`.
-fn axis_ranges(points: &[[f64; 2]]) -> Result<((f64, f64), (f64, f64))> {
-    let mut min = [f64::INFINITY; 2];
-    let mut max = [f64::NEG_INFINITY; 2];
-    for point in points {
-        for axis in 0..2 {
-            min[axis] = min[axis].min(point[axis]);
-            max[axis] = max[axis].max(point[axis]);
-        }
-    }
+/// Returns the x and y ranges of `panel`: its fixed range where it has one, and otherwise
+/// the padded range of `shared` bounds when given, or of its own points.
+fn axis_ranges(panel: &Panel, shared: Option<DataBounds>) -> Result<((f64, f64), (f64, f64))> {
+    let bounds = shared.unwrap_or_else(|| DataBounds::of(panel.points()));
+    let fixed = panel.fixed_ranges();
     let range = |axis: usize| {
-        padded_range(min[axis], max[axis]).ok_or_else(|| Error::InvalidParameter {
+        if let Some(range) = fixed[axis] {
+            return Ok(range);
+        }
+        let (min, max) = (bounds.min[axis], bounds.max[axis]);
+        padded_range(min, max).ok_or_else(|| Error::InvalidParameter {
             name: "coordinates",
-            value: format!("{}..{}", min[axis], max[axis]),
+            value: format!("{min}..{max}"),
             expected: format!(
                 "a range of {} values whose width fits in f64: rescale the coordinates",
                 ["x", "y"][axis]
@@ -444,6 +456,31 @@ fn axis_ranges(points: &[[f64; 2]]) -> Result<((f64, f64), (f64, f64))> {
         })
     };
     Ok((range(0)?, range(1)?))
+}
+
+/// Logs how many points of panel `index` lie outside its axis ranges, which only fixed
+/// ranges allow. Those points are not drawn.
+fn log_hidden_points(index: usize, panel: &Panel, x_range: (f64, f64), y_range: (f64, f64)) {
+    if panel.fixed_ranges() == [None, None] {
+        return;
+    }
+    let hidden = panel
+        .points()
+        .iter()
+        .filter(|&&point| !is_inside(point, x_range, y_range))
+        .count();
+    if hidden > 0 {
+        log::debug!(
+            "panel {index}: {hidden} of {} points lie outside the fixed axis ranges and are \
+             not drawn",
+            panel.len()
+        );
+    }
+}
+
+/// Returns true when `point` lies inside the axis ranges, limits included.
+pub(crate) fn is_inside([x, y]: [f64; 2], x_range: (f64, f64), y_range: (f64, f64)) -> bool {
+    (x_range.0..=x_range.1).contains(&x) && (y_range.0..=y_range.1).contains(&y)
 }
 
 /// Lays out a legend of `names` in columns of at most `max_height` pixels, within
@@ -591,6 +628,7 @@ mod tests {
             title: "two maps",
             columns: 2,
             size: None,
+            share_axes: false,
         };
         let figure = layout(&request).expect("the default size fits two panels");
         let (legend, left) = figure.shared_legend.expect("names are shared");
@@ -616,12 +654,57 @@ mod tests {
             title: "",
             columns: 2,
             size: Some((1200, 500)),
+            share_axes: false,
         };
         let figure = layout(&request).expect("1200x500 fits two panels");
         assert_eq!((figure.width, figure.height), (1200, 500));
         let first_side = figure.panels[0].side.as_ref().expect("a colorbar").1;
         assert!(first_side > figure.panels[0].chart.x1);
         assert!(first_side < figure.panels[1].chart.x0);
+    }
+
+    /// Lays out three panels in one row at 1500x500 pixels.
+    fn three_panel_layout(panels: &[Panel; 3], share_axes: bool) -> FigureLayout {
+        let request = LayoutRequest {
+            panels,
+            title: "",
+            columns: 3,
+            size: Some((1500, 500)),
+            share_axes,
+        };
+        layout(&request).expect("1500x500 fits three panels")
+    }
+
+    #[test]
+    fn shared_axes_span_all_panels() {
+        assert_eq!(ensure_registered(), Ok(true));
+        let left = Panel::from_points(&[[0.0, 0.0], [10.0, 5.0]]).expect("finite points");
+        let right = Panel::from_points(&[[-40.0, 100.0], [-20.0, 300.0]]).expect("finite points");
+        let fixed = left.clone().x_range(-1.0, 1.0);
+        let panels = [left, right, fixed];
+
+        let own = three_panel_layout(&panels, false);
+        assert_eq!(own.panels[0].x_range, (-0.5, 10.5));
+        assert_eq!(own.panels[1].x_range, (-41.0, -19.0));
+        assert_eq!(own.panels[2].x_range, (-1.0, 1.0));
+
+        // The union spans x from -40 to 10 and y from 0 to 300, plus 5% of each span.
+        let shared = three_panel_layout(&panels, true);
+        for panel in &shared.panels[..2] {
+            assert_eq!(panel.x_range, (-42.5, 12.5));
+            assert_eq!(panel.y_range, (-15.0, 315.0));
+        }
+        assert_eq!(shared.panels[0].x_ticks, shared.panels[1].x_ticks);
+        assert_eq!(shared.panels[0].y_ticks, shared.panels[1].y_ticks);
+        assert_eq!(shared.panels[2].x_range, (-1.0, 1.0));
+        assert_eq!(shared.panels[2].y_range, (-15.0, 315.0));
+    }
+
+    #[test]
+    fn points_on_limits_are_inside() {
+        assert!(is_inside([1.0, 2.0], (1.0, 3.0), (0.0, 2.0)));
+        assert!(!is_inside([0.99, 1.0], (1.0, 3.0), (0.0, 2.0)));
+        assert!(!is_inside([2.0, 2.01], (1.0, 3.0), (0.0, 2.0)));
     }
 
     #[test]
@@ -633,6 +716,7 @@ mod tests {
             title: "",
             columns: 2,
             size: Some((200, 400)),
+            share_axes: false,
         };
         match layout(&request) {
             Err(Error::InvalidParameter { name, value, .. }) => {

@@ -11,6 +11,10 @@
 //! - [`category_color`]: the 20-colour categorical table.
 //! - [`Heatmap`]: a matrix of values, such as cosine similarities, on the viridis colormap
 //!   with lines and names for groups of rows and columns, and its pixel [`HeatmapGrid`].
+//! - [`InteractiveFigure`] of [`InteractiveMap`] panels, [`InteractiveAnimation`] and
+//!   [`InteractiveHeatmap`]: the same figures as self-contained HTML files for the browser,
+//!   with hover labels, zoom, legend toggles and a slider over snapshots, drawn by plotly.js
+//!   embedded in the file.
 //!
 //! Drawing goes through `plotters` with text rendered by `ab_glyph` from an embedded DejaVu
 //! Sans font, so it needs no system font library. The font is registered with plotters as
@@ -55,6 +59,7 @@ mod figure;
 mod font;
 mod glyphs;
 mod heatmap;
+mod interactive;
 mod layout;
 mod panel;
 mod ticks;
@@ -63,4 +68,8 @@ pub use color::{CATEGORY_COLOR_COUNT, category_color};
 pub use coloring::Coloring;
 pub use figure::Figure;
 pub use heatmap::{Heatmap, HeatmapGrid};
+pub use interactive::{
+    InteractiveAnimation, InteractiveFigure, InteractiveHeatmap, InteractiveMap, PLOT_ELEMENT_ID,
+    RenderMode, plotly_js_version,
+};
 pub use panel::Panel;

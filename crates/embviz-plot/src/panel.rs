@@ -3,6 +3,7 @@
 use embviz_core::{Error, Float, Matrix, Result, validate};
 
 use crate::Coloring;
+use crate::ticks::is_drawable_span;
 
 /// One scatter plot of an embedding map: the 2-D coordinates of `n` points, their
 /// [`Coloring`], a title, axis labels and an optional set of highlighted points.
@@ -11,6 +12,11 @@ use crate::Coloring;
 /// the highlight mask are checked against the number of points when the figure is saved.
 /// Points are drawn in row order, so a later row covers an earlier one where they overlap.
 /// Highlighted points get a dark ring drawn after all points, for example to mark outliers.
+///
+/// Each axis spans the data plus 5% on each side unless [`x_range`](Self::x_range) or
+/// [`y_range`](Self::y_range) fixes it, as matplotlib's `set_xlim` and `set_ylim` do. Fixing
+/// both on every panel of a grid gives the panels the same scale, and
+/// [`Figure::share_axes`](crate::Figure::share_axes) does so from the data of all panels.
 ///
 /// # Example
 ///
@@ -24,7 +30,9 @@ use crate::Coloring;
 ///     .title("t-SNE of the digits")
 ///     .x_label("t-SNE 1")
 ///     .y_label("t-SNE 2")
-///     .highlight([false, false, true]);
+///     .highlight([false, false, true])
+///     .x_range(-1.0, 3.0)
+///     .y_range(-1.0, 2.0);
 /// assert_eq!(panel.len(), 3);
 /// # Ok::<(), embviz_core::Error>(())
 /// ```
@@ -36,6 +44,8 @@ pub struct Panel {
     x_label: String,
     y_label: String,
     highlight: Option<Vec<bool>>,
+    x_range: Option<(f64, f64)>,
+    y_range: Option<(f64, f64)>,
 }
 
 impl Panel {
@@ -107,6 +117,8 @@ impl Panel {
             x_label: String::new(),
             y_label: String::new(),
             highlight: None,
+            x_range: None,
+            y_range: None,
         }
     }
 
@@ -148,6 +160,33 @@ impl Panel {
         self
     }
 
+    /// Fixes the horizontal axis to span `low` to `high`, in data units, with no margin added,
+    /// as matplotlib's `set_xlim(left, right)`. Default: the data range plus 5% on each side,
+    /// or the range shared by all panels under
+    /// [`Figure::share_axes`](crate::Figure::share_axes).
+    ///
+    /// The limits must be finite with `low < high`, so a reversed axis is not supported. They
+    /// are checked when the figure is saved. Points whose centre lies outside the axis range
+    /// are not drawn, and a point just inside may overlap the frame by its marker radius.
+    #[doc(alias = "xlim")]
+    #[doc(alias = "set_xlim")]
+    #[must_use]
+    pub fn x_range(mut self, low: f64, high: f64) -> Self {
+        self.x_range = Some((low, high));
+        self
+    }
+
+    /// Fixes the vertical axis to span `low` (bottom) to `high` (top), as matplotlib's
+    /// `set_ylim(bottom, top)`. The rules and the default are those of
+    /// [`x_range`](Self::x_range).
+    #[doc(alias = "ylim")]
+    #[doc(alias = "set_ylim")]
+    #[must_use]
+    pub fn y_range(mut self, low: f64, high: f64) -> Self {
+        self.y_range = Some((low, high));
+        self
+    }
+
     /// Returns the number of points.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -184,8 +223,20 @@ impl Panel {
         self.highlight.as_deref()
     }
 
-    /// Checks the colouring and the highlight mask against the number of points.
+    /// Returns the fixed x and y ranges, `None` for an axis that follows the data.
+    pub(crate) fn fixed_ranges(&self) -> [Option<(f64, f64)>; 2] {
+        [self.x_range, self.y_range]
+    }
+
+    /// Checks the fixed axis ranges, and the colouring and the highlight mask against the
+    /// number of points.
     pub(crate) fn validate(&self) -> Result<()> {
+        if let Some(range) = self.x_range {
+            check_range("x_range", range)?;
+        }
+        if let Some(range) = self.y_range {
+            check_range("y_range", range)?;
+        }
         self.coloring.validate(self.points.len())?;
         if let Some(mask) = &self.highlight
             && mask.len() != self.points.len()
@@ -198,6 +249,28 @@ impl Panel {
         }
         Ok(())
     }
+}
+
+/// Checks fixed axis limits: finite, in increasing order, with a span that fits in `f64`
+/// and is wide enough for tick positions to keep their precision.
+fn check_range(name: &'static str, (low, high): (f64, f64)) -> Result<()> {
+    let expected = if !(low.is_finite() && high.is_finite()) {
+        "finite limits with low < high"
+    } else if low >= high {
+        "low < high, since reversed axes are not supported: pass the smaller limit first"
+    } else if !(high - low).is_finite() {
+        "limits whose difference high - low fits in f64: narrow the range"
+    } else if !is_drawable_span(low, high) {
+        "a span above 1e-9 of the limits' magnitude and above 1e-100, so that tick positions \
+         keep their precision: widen the range"
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidParameter {
+        name,
+        value: format!("({low}, {high})"),
+        expected: expected.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -262,6 +335,48 @@ mod tests {
         let from_points = Panel::from_points(&[[1.0_f32, 4.0], [2.0, 5.0], [3.0, 6.0]])
             .expect("finite points are valid");
         assert_eq!(from_points, panel);
+    }
+
+    fn expected_of_range(range: (f64, f64)) -> String {
+        let panel = Panel::from_points(&[[0.0, 0.0], [1.0, 1.0]])
+            .expect("finite points are valid")
+            .y_range(range.0, range.1);
+        match panel.validate() {
+            Err(Error::InvalidParameter {
+                name,
+                value,
+                expected,
+            }) => {
+                assert_eq!(name, "y_range");
+                assert_eq!(value, format!("({}, {})", range.0, range.1));
+                expected
+            }
+            other => panic!("expected InvalidParameter for {range:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn invalid_ranges_say_why() {
+        assert_eq!(
+            expected_of_range((f64::NAN, 1.0)),
+            "finite limits with low < high"
+        );
+        assert!(expected_of_range((3.0, 3.0)).starts_with("low < high"));
+        assert!(expected_of_range((-f64::MAX, f64::MAX)).contains("fits in f64"));
+        assert!(expected_of_range((1e10, 1e10 + 1e-3)).contains("widen the range"));
+    }
+
+    #[test]
+    fn valid_ranges_pass() {
+        let panel = Panel::from_points(&[[0.0, 0.0]])
+            .expect("finite points are valid")
+            .x_range(-1e-50, 1e-50)
+            .y_range(1e10, 1e10 + 100.0);
+        assert!(panel.validate().is_ok());
+        assert_eq!(
+            panel.fixed_ranges(),
+            [Some((-1e-50, 1e-50)), Some((1e10, 1e10 + 100.0))]
+        );
     }
 
     #[test]

@@ -4,6 +4,41 @@
 /// `axes.xmargin` and `axes.ymargin` of 0.05.
 const AXIS_MARGIN: f64 = 0.05;
 
+/// Smallest and largest coordinate on each axis of a set of points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct DataBounds {
+    /// Smallest x and smallest y.
+    pub(crate) min: [f64; 2],
+    /// Largest x and largest y.
+    pub(crate) max: [f64; 2],
+}
+
+impl DataBounds {
+    /// Bounds that contain nothing, the identity of [`DataBounds::union`].
+    pub(crate) const EMPTY: Self = Self {
+        min: [f64::INFINITY; 2],
+        max: [f64::NEG_INFINITY; 2],
+    };
+
+    /// Returns the bounds of `points`, or [`DataBounds::EMPTY`] when there are none.
+    pub(crate) fn of(points: &[[f64; 2]]) -> Self {
+        points.iter().fold(Self::EMPTY, |bounds, &point| {
+            bounds.union(Self {
+                min: point,
+                max: point,
+            })
+        })
+    }
+
+    /// Returns the smallest bounds that contain both `self` and `other`.
+    pub(crate) fn union(self, other: Self) -> Self {
+        Self {
+            min: [self.min[0].min(other.min[0]), self.min[1].min(other.min[1])],
+            max: [self.max[0].max(other.max[0]), self.max[1].max(other.max[1])],
+        }
+    }
+}
+
 /// Returns the axis range `(low, high)` for data spanning `[min, max]`, widened by 5% of the
 /// span on each side.
 ///
@@ -16,13 +51,19 @@ pub(crate) fn padded_range(min: f64, max: f64) -> Option<(f64, f64)> {
     (low.is_finite() && high.is_finite() && high > low).then_some((low, high))
 }
 
-/// Widens a range too narrow to draw: an empty span, a span below 10^-9 of the values (where
-/// tick positions lose precision) or below 10^-100 (where plotters' tick search never ends).
-/// The widened range is the centre plus or minus 5% of its magnitude, or 0.5 around 0.
-pub(crate) fn widen_degenerate(min: f64, max: f64) -> (f64, f64) {
+/// Returns true when `[min, max]` is wide enough to draw: its span is above 10^-9 of the
+/// values (below that, tick positions lose precision) and above 10^-100 (below that,
+/// plotters' tick search never ends).
+pub(crate) fn is_drawable_span(min: f64, max: f64) -> bool {
     let magnitude = min.abs().max(max.abs());
     let span = max - min;
-    if span > 1e-9 * magnitude && span > 1e-100 {
+    span > 1e-9 * magnitude && span > 1e-100
+}
+
+/// Widens a range too narrow to draw (see [`is_drawable_span`]), such as an empty span. The
+/// widened range is the centre plus or minus 5% of its magnitude, or 0.5 around 0.
+pub(crate) fn widen_degenerate(min: f64, max: f64) -> (f64, f64) {
+    if is_drawable_span(min, max) {
         return (min, max);
     }
     let center = 0.5 * min + 0.5 * max;
@@ -37,6 +78,9 @@ pub(crate) fn widen_degenerate(min: f64, max: f64) -> (f64, f64) {
 /// Returns "nice" tick positions inside `[low, high]`: multiples of the finest step of the
 /// form 1, 2 or 5 times a power of ten that gives at most `max_count` ticks. Returns the
 /// ticks and the step.
+///
+/// A limit within 10^-9 steps of a multiple of the step gets a tick, so fixed limits such as
+/// 0.1 to 0.3 keep their end ticks although `0.3 / 0.05` is `5.999999999999999`.
 pub(crate) fn nice_ticks(low: f64, high: f64, max_count: usize) -> (Vec<f64>, f64) {
     let max_count = max_count.max(2);
     let span = high - low;
@@ -52,8 +96,8 @@ pub(crate) fn nice_ticks(low: f64, high: f64, max_count: usize) -> (Vec<f64>, f6
     loop {
         for factor in [1.0, 2.0, 5.0] {
             let step = factor * magnitude;
-            let first = (low / step).ceil();
-            let last = (high / step).floor();
+            let first = (low / step - END_TOLERANCE).ceil();
+            let last = (high / step + END_TOLERANCE).floor();
             let count = last - first + 1.0;
             if count <= max_count as f64 {
                 let ticks = (0..count.max(0.0) as usize)
@@ -65,6 +109,9 @@ pub(crate) fn nice_ticks(low: f64, high: f64, max_count: usize) -> (Vec<f64>, f6
         magnitude *= 10.0;
     }
 }
+
+/// Distance in steps within which an axis limit counts as lying on a tick.
+const END_TOLERANCE: f64 = 1e-9;
 
 /// Turns `-0.0` into `0.0`, so no tick reads "-0".
 fn clean_zero(value: f64) -> f64 {
@@ -186,6 +233,31 @@ mod tests {
         let (ticks, _) = nice_ticks(-3.0, 3.0, 7);
         assert_eq!(ticks, vec![-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0]);
         assert!(ticks.iter().all(|t| t.is_sign_positive() || *t < 0.0));
+    }
+
+    #[test]
+    fn limits_on_a_step_get_ticks() {
+        // 0.3 / 0.05 is 5.999999999999999 in f64, so the tick at 0.3 needs the tolerance.
+        let (ticks, step) = nice_ticks(0.1, 0.3, 5);
+        assert!((step - 0.05).abs() < 1e-15);
+        assert_eq!(ticks.len(), 5);
+        assert!((ticks[0] - 0.1).abs() < 1e-15, "{ticks:?}");
+        assert!((ticks[4] - 0.3).abs() < 1e-15, "{ticks:?}");
+        let (ticks, _) = nice_ticks(-10.0, 10.0, 5);
+        assert_eq!(ticks, vec![-10.0, -5.0, 0.0, 5.0, 10.0]);
+    }
+
+    #[test]
+    fn bounds_union_covers_both() {
+        let left = DataBounds::of(&[[0.0, 5.0], [10.0, 0.0]]);
+        assert_eq!(left.min, [0.0, 0.0]);
+        assert_eq!(left.max, [10.0, 5.0]);
+        let right = DataBounds::of(&[[-40.0, 300.0], [-20.0, 100.0]]);
+        let both = left.union(right);
+        assert_eq!(both.min, [-40.0, 0.0]);
+        assert_eq!(both.max, [10.0, 300.0]);
+        assert_eq!(DataBounds::EMPTY.union(left), left);
+        assert_eq!(DataBounds::of(&[]), DataBounds::EMPTY);
     }
 
     #[test]

@@ -99,6 +99,18 @@ pub enum Error {
         row: usize,
     },
 
+    /// One snapshot of a [`Snapshots`](crate::Snapshots) sequence, such as the embeddings
+    /// saved at one checkpoint, is invalid. `source` is the error found in it, with rows and
+    /// columns counted within that snapshot.
+    #[error("snapshot {name}: {source}")]
+    InSnapshot {
+        /// Name of the snapshot, such as the file stem `epoch_03`.
+        name: String,
+        /// The error found in the snapshot.
+        #[source]
+        source: Box<Error>,
+    },
+
     /// Reading or writing a file failed at the operating-system level.
     #[error("cannot access {path}: {source}")]
     Io {
@@ -161,6 +173,14 @@ impl Error {
             name,
             value: value.to_string(),
             expected: expected.into(),
+        }
+    }
+
+    /// Wraps `self` in an [`Error::InSnapshot`] naming the snapshot it was found in.
+    pub fn in_snapshot(self, name: impl Into<String>) -> Self {
+        Self::InSnapshot {
+            name: name.into(),
+            source: Box::new(self),
         }
     }
 }

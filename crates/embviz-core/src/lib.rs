@@ -9,6 +9,8 @@
 //! - [`Error`]: the one error type of the workspace.
 //! - [`seed`]: named, portable random generators derived from a user seed.
 //! - [`Progress`]: the observer type that long computations call.
+//! - [`Snapshots`]: named matrices of the same rows, such as the embeddings of one
+//!   evaluation set at each fine-tuning checkpoint.
 #![deny(clippy::unwrap_used, clippy::panic)]
 #![deny(unsafe_code)]
 
@@ -18,6 +20,7 @@ mod float;
 mod matrix;
 mod progress;
 pub mod seed;
+mod snapshots;
 pub mod validate;
 
 pub use distance::Metric;
@@ -25,3 +28,4 @@ pub use error::{Error, Result};
 pub use float::Float;
 pub use matrix::{Matrix, RowMajor};
 pub use progress::{Observer, Progress};
+pub use snapshots::{Snapshots, SnapshotsIter};

@@ -14,6 +14,10 @@
 //!   with one label per line, and [`Labels::with_names_file`] attaches class names.
 //! - [`read_dataset_dir`] reads a [`Dataset`] folder: `X.npy`, and optionally `labels.npy`,
 //!   `label_names.txt` and `texts.txt`.
+//! - [`read_snapshots`] reads the embeddings saved at each checkpoint, such as
+//!   `epoch_00.npy` to `epoch_04.npy`, as [`Snapshots`](embviz_core::Snapshots) in natural
+//!   order of the number in the file name. [`read_snapshots_with_prefix`] picks one series
+//!   of files, and [`read_snapshot_files`] reads a list of files in the order given.
 //!
 //! Complex, string, object, datetime and structured dtypes are reported as
 //! [`Error::UnsupportedDtype`](embviz_core::Error::UnsupportedDtype), and a malformed or
@@ -41,6 +45,7 @@ mod dataset;
 mod labels;
 mod mask;
 mod npy;
+mod snapshots;
 mod text;
 
 pub use dataset::{
@@ -51,3 +56,4 @@ pub use mask::read_outlier_mask;
 pub use npy::{
     read_npy, read_npy_indices, read_npy_vector, write_npy, write_npy_ids, write_npy_vector,
 };
+pub use snapshots::{read_snapshot_files, read_snapshots, read_snapshots_with_prefix};

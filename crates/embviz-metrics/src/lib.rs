@@ -11,15 +11,20 @@
 //!   map, as scikit-learn's `KNeighborsClassifier(n_neighbors=k)` with uniform weights.
 //! - [`adjusted_rand_index`]: agreement between two clusterings, corrected for chance,
 //!   scikit-learn's `adjusted_rand_score`.
+//! - [`Drift`]: how far each row and each class moves between consecutive snapshots of the
+//!   same rows, such as the embeddings saved at each fine-tuning checkpoint, as a
+//!   [`DriftReport`].
 #![deny(clippy::unwrap_used, clippy::panic)]
 #![deny(unsafe_code)]
 
 mod clustering_agreement;
+mod drift;
 mod neighborhood;
 mod ranking;
 mod trustworthiness;
 
 pub use clustering_agreement::adjusted_rand_index;
+pub use drift::{Drift, DriftMeasure, DriftReport, DriftStep};
 pub use neighborhood::{knn_accuracy, knn_preservation, knn_preservation_samples};
 pub use ranking::{average_precision, roc_auc};
 pub use trustworthiness::trustworthiness;

@@ -13,7 +13,7 @@
 //! | [`similarity`] | `embviz-similarity` | cosine similarity, top-k and grouped ordering |
 //! | [`io`] | `embviz-io` | `.npy` files, labels and dataset folders |
 //! | [`metrics`] | `embviz-metrics` | trustworthiness, k-NN preservation and accuracy, adjusted Rand index, ROC AUC, average precision |
-//! | [`plot`] | `embviz-plot` | PNG and SVG scatter figures (feature `plot`, on by default) |
+//! | [`plot`] | `embviz-plot` | PNG and SVG figures and interactive HTML (feature `plot`, on by default) |
 //!
 //! A library that needs only one algorithm can depend on its crate alone, for example
 //! `embviz-reduction`, without the plotting dependencies.
@@ -54,3 +54,7 @@ pub use embviz_reduction::tsne::Tsne;
 mod figures;
 #[cfg(feature = "plot")]
 pub use figures::{class_map_figure, outlier_map_figure};
+#[cfg(feature = "plot")]
+mod interactive;
+#[cfg(feature = "plot")]
+pub use interactive::{MapDetails, save_interactive_heatmap, save_interactive_map};

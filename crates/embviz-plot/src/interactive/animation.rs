@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 use super::map::{axis_json, config, marker_size};
 use super::page::{escape_plotly_text, page, save_html};
 use super::points::{
-    HoverInfo, RenderMode, check_length, color_traces, fill_points, highlight_style, padded_limits,
-    read_points, trace,
+    HoverInfo, RenderMode, check_count, check_length, color_traces, fill_points, highlight_style,
+    padded_limits, read_points, trace,
 };
 use crate::Coloring;
 
@@ -60,11 +60,12 @@ impl InteractiveAnimation {
     ///
     /// # Errors
     ///
-    /// - [`Error::EmptyInput`] when no frame is given, or a layout has no rows.
-    /// - [`Error::ShapeMismatch`] when a layout does not have 2 columns, or has another
-    ///   number of rows than the first; the message names the frame.
-    /// - [`Error::NonFinite`] naming the row and column of the first NaN or infinite
-    ///   coordinate.
+    /// - [`Error::EmptyInput`] when no frame is given.
+    /// - [`Error::ShapeMismatch`] when a layout has another number of rows than the first;
+    ///   the message names both frames.
+    /// - [`Error::InSnapshot`] naming the frame, around [`Error::NonFinite`] with the row and
+    ///   column of the first NaN or infinite coordinate, or around the frame's
+    ///   [`Error::EmptyInput`] or [`Error::ShapeMismatch`].
     pub fn new<'a, F, M, S>(frames: impl IntoIterator<Item = (S, &'a M)>) -> Result<Self>
     where
         F: Float,
@@ -75,7 +76,8 @@ impl InteractiveAnimation {
         let mut layouts: Vec<Vec<[f64; 2]>> = Vec::new();
         for (name, layout) in frames {
             let name = name.into();
-            let points = read_points("frame coordinates", layout)?;
+            let points = read_points("frame coordinates", layout)
+                .map_err(|error| error.in_snapshot(&name))?;
             if let Some(first) = layouts.first()
                 && first.len() != points.len()
             {
@@ -221,7 +223,8 @@ impl InteractiveAnimation {
     ///
     /// # Errors
     ///
-    /// The errors of [`to_html`](Self::to_html), and [`Error::Render`] when the file cannot
+    /// The errors of [`to_html`](Self::to_html), [`Error::Io`] naming the folder when a
+    /// missing parent folder cannot be created, and [`Error::Render`] when the file cannot
     /// be written.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let html = self.to_html()?;
@@ -234,19 +237,19 @@ impl InteractiveAnimation {
         self.coloring.validate(n)?;
         self.hover.validate(n)?;
         for (_, values) in &self.frame_fields {
-            check_length("frame values (one list per frame)", values.len(), n_frames)?;
+            check_count("frame values", values.len(), n_frames, "frame")?;
             for frame in values {
                 check_length("frame values", frame.len(), n)?;
             }
         }
         if let Some((_, masks)) = &self.highlights {
-            check_length("highlight masks (one per frame)", masks.len(), n_frames)?;
+            check_count("highlight masks", masks.len(), n_frames, "frame")?;
             for mask in masks {
                 check_length("highlight", mask.len(), n)?;
             }
         }
         if let Some(titles) = &self.frame_titles {
-            check_length("frame titles (one per frame)", titles.len(), n_frames)?;
+            check_count("frame titles", titles.len(), n_frames, "frame")?;
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::map::config;
 use super::page::{escape_plotly_text, page, save_html};
-use super::points::{check_length, json_number};
+use super::points::{check_count, json_number};
 
 /// An interactive heatmap of a matrix in a self-contained HTML file.
 ///
@@ -17,7 +17,7 @@ use super::points::{check_length, json_number};
 /// "cosine similarity: 0.5312". Optional groups of consecutive rows (see
 /// `embviz_similarity::grouped_order`) get separating lines and their names as ticks.
 ///
-/// The file holds every cell, so it grows with `n_rows x n_columns`: about 10 MB per
+/// The file contains every cell, so it grows with `n_rows x n_columns`: about 10 MB per
 /// million cells. Sample rows first (`stratified_sample`) for matrices above a few
 /// thousand rows.
 ///
@@ -145,7 +145,8 @@ impl InteractiveHeatmap {
     ///
     /// # Errors
     ///
-    /// The errors of [`to_html`](Self::to_html), and [`Error::Render`] when the file cannot
+    /// The errors of [`to_html`](Self::to_html), [`Error::Io`] naming the folder when a
+    /// missing parent folder cannot be created, and [`Error::Render`] when the file cannot
     /// be written.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let html = self.to_html()?;
@@ -157,11 +158,11 @@ impl InteractiveHeatmap {
         let n_columns = self.values.first().map_or(0, Vec::len);
         let square = n_rows == n_columns;
         if let Some(labels) = &self.row_labels {
-            check_length("row labels", labels.len(), n_rows)?;
+            check_count("row labels", labels.len(), n_rows, "row")?;
         }
         let column_source = match (&self.column_labels, square) {
             (Some(labels), _) => {
-                check_length("column labels", labels.len(), n_columns)?;
+                check_count("column labels", labels.len(), n_columns, "column")?;
                 Some(labels)
             }
             (None, true) => self.row_labels.as_ref(),
@@ -303,7 +304,7 @@ fn check_groups(boundaries: &[usize], names: &[String], n_rows: usize) -> Result
     })
 }
 
-/// A thin white line from `(x[0], y[0])` to `(x[1], y[1])` in cell coordinates.
+/// Returns a thin white line from `(x[0], y[0])` to `(x[1], y[1])` in cell coordinates.
 fn line(x: [f64; 2], y: [f64; 2]) -> Value {
     json!({
         "type": "line",

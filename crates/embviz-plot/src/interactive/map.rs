@@ -204,7 +204,7 @@ impl From<InteractiveMap> for InteractiveFigure {
 }
 
 impl InteractiveFigure {
-    /// An empty figure; add panels with [`panel`](Self::panel).
+    /// Creates an empty figure. Add panels with [`panel`](Self::panel).
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -262,7 +262,8 @@ impl InteractiveFigure {
     ///
     /// # Errors
     ///
-    /// The errors of [`to_html`](Self::to_html), and [`Error::Render`] when the file cannot
+    /// The errors of [`to_html`](Self::to_html), [`Error::Io`] naming the folder when a
+    /// missing parent folder cannot be created, and [`Error::Render`] when the file cannot
     /// be written.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let html = self.to_html()?;
@@ -399,7 +400,7 @@ pub(crate) fn marker_size(n: usize) -> f64 {
     }
 }
 
-/// The fraction of the page taken by cell `index` of `count` cells, with `gap` between cells.
+/// Returns the fraction of the page taken by cell `index` of `count` cells, with `gap` between cells.
 pub(crate) fn domain(index: usize, count: usize, gap: f64) -> [f64; 2] {
     let width = 1.0 / count as f64;
     let inner_gap = if count > 1 { gap / 2.0 } else { 0.0 };
@@ -408,7 +409,7 @@ pub(crate) fn domain(index: usize, count: usize, gap: f64) -> [f64; 2] {
     [start, end]
 }
 
-/// An axis over `domain` of the page, showing `range` at first, anchored to its partner.
+/// Returns an axis over `domain` of the page, showing `range` at first, anchored to its partner.
 pub(crate) fn axis_json(label: &str, domain: [f64; 2], range: [f64; 2], anchor: &str) -> Value {
     json!({
         "title": { "text": escape_plotly_text(label) },
@@ -423,7 +424,7 @@ pub(crate) fn axis_json(label: &str, domain: [f64; 2], range: [f64; 2], anchor: 
     })
 }
 
-/// The plotly configuration: responsive, with the mode bar (zoom, pan, box and lasso
+/// Returns the plotly configuration: responsive, with the mode bar (zoom, pan, box and lasso
 /// select, PNG download) and no link to plotly's web service.
 pub(crate) fn config() -> Value {
     json!({

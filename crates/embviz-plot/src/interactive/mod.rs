@@ -17,5 +17,5 @@ pub use map::{InteractiveFigure, InteractiveMap};
 pub use page::plotly_js_version;
 pub use points::RenderMode;
 
-/// Id of the page element that holds the plot, for tests and scripts that open the file.
+/// Id of the page element that contains the plot, for tests and scripts that open the file.
 pub const PLOT_ELEMENT_ID: &str = page::PLOT_ELEMENT_ID;

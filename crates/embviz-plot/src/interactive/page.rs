@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::figure::write_via_temporary;
 
-/// Id of the `div` that holds the figure in every page.
+/// Id of the `div` that contains the figure in every page.
 pub(crate) const PLOT_ELEMENT_ID: &str = "embviz-plot";
 
 /// Returns the `<script>` element with plotly.js, taken once from the `plotly` crate.
@@ -71,9 +71,9 @@ fn escape_html(text: &str) -> String {
     escaped
 }
 
-/// Serialises `value` as JSON that is safe inside a `<script>` element: `<`, `>` and `&`
-/// are written as `\u` escapes, so no string in the data can close the element, and the
-/// line separators U+2028 and U+2029 are escaped for older JavaScript parsers.
+/// Serialises `value` as JSON that is safe inside a `<script>` element. `<`, `>` and `&`
+/// are written as `\u` escapes, so no string in the data can close the element. The line
+/// separators U+2028 and U+2029 are escaped too, for older JavaScript parsers.
 pub(crate) fn script_json(value: &Value) -> String {
     let json = value.to_string();
     let mut safe = String::with_capacity(json.len() + 64);

@@ -8,13 +8,14 @@ use super::page::escape_plotly_text;
 use crate::Coloring;
 use crate::color::{INK, MISSING, category_rgb};
 
-/// Longest user text shown in a hover label, in characters; longer texts end with "…".
+/// Maximum length of a user text in a hover label, in characters. Longer texts are cut and end
+/// with "…".
 const MAX_TEXT_CHARS: usize = 280;
 
 /// Hover text lines are wrapped at about this many characters.
 const WRAP_CHARS: usize = 72;
 
-/// How points are drawn in the browser.
+/// Marker rendering in the browser: SVG or WebGL.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RenderMode {
@@ -75,7 +76,24 @@ pub(crate) fn check_length(what: &'static str, found: usize, n_points: usize) ->
     Ok(())
 }
 
-/// What the hover label of each point shows besides its coordinates.
+/// Checks that a list has `expected` entries, one per `each` (point, frame, row, column).
+pub(crate) fn check_count(
+    what: &'static str,
+    found: usize,
+    expected: usize,
+    each: &str,
+) -> Result<()> {
+    if found != expected {
+        return Err(Error::ShapeMismatch {
+            what,
+            expected: format!("{expected}, one per {each}"),
+            found: found.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Hover label contents of each point besides its class: texts and named numbers.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct HoverInfo {
     /// User text per point: a document snippet, a file name.
@@ -287,7 +305,7 @@ pub(crate) fn color_traces(
     }
 }
 
-/// The trace that rings highlighted points (outliers), drawn above the others.
+/// Returns the style of the trace that rings highlighted points (outliers), drawn above the others.
 pub(crate) fn highlight_style(
     name: &str,
     marker_size: f64,
@@ -309,7 +327,7 @@ pub(crate) fn highlight_style(
     style
 }
 
-/// A number as JSON, rounded to `f32` precision: screen coordinates need no more, and the
+/// Converts a number to JSON, rounded to `f32` precision: screen coordinates need no more, and the
 /// shorter numbers keep large files small.
 pub(crate) fn json_number(value: f64) -> Value {
     // Narrowing to f32 is the intended rounding; values beyond its range stay f64.

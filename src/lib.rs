@@ -50,6 +50,11 @@ pub use embviz_core::{Error, Float, Matrix, Metric, Progress, Result};
 pub use embviz_reduction::pca::Pca;
 pub use embviz_reduction::tsne::Tsne;
 
+mod evolution;
+pub use evolution::{
+    OutlierEvolution, Separation, SnapshotDetector, class_separation, outliers_per_snapshot,
+};
+
 #[cfg(feature = "plot")]
 mod figures;
 #[cfg(feature = "plot")]

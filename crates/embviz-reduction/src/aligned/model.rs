@@ -1,0 +1,65 @@
+use ndarray::Array2;
+
+/// Aligned layouts of a snapshot sequence, returned by
+/// [`AlignedLayouts::fit`](super::AlignedLayouts::fit).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FittedAlignedLayouts {
+    pub(super) layouts: Vec<Array2<f64>>,
+    pub(super) disparity_to_previous: Vec<f64>,
+    pub(super) displacement_to_previous: Vec<f64>,
+    pub(super) seed: u64,
+    pub(super) stopped_early: bool,
+}
+
+impl FittedAlignedLayouts {
+    /// Returns the layouts, one `n_samples x n_components` map per snapshot in input order.
+    /// There are fewer than snapshots only when the observer stopped the run.
+    pub fn layouts(&self) -> &[Array2<f64>] {
+        &self.layouts
+    }
+
+    /// Returns the layouts, consuming the result.
+    pub fn into_layouts(self) -> Vec<Array2<f64>> {
+        self.layouts
+    }
+
+    /// Returns, for each layout after the first, the Procrustes disparity to the layout
+    /// before it: `scipy.spatial.procrustes(previous, current)[2]`, computed on the
+    /// returned layouts with reflections allowed. It lies in `[0, 1]`, with 0 for the same
+    /// shape. It measures the change of shape alone, so it does not change when a layout is
+    /// rotated, mirrored, scaled or moved, and [`Alignment::Procrustes`] gives the same
+    /// values as [`Alignment::Independent`].
+    ///
+    /// [`Alignment::Procrustes`]: super::Alignment::Procrustes
+    /// [`Alignment::Independent`]: super::Alignment::Independent
+    pub fn disparity_to_previous(&self) -> &[f64] {
+        &self.disparity_to_previous
+    }
+
+    /// Returns, for each layout after the first, how far the rows moved on screen since the
+    /// layout before it, relative to that layout's spread:
+    ///
+    /// ```text
+    /// sum_i |y_k[i] - y_(k-1)[i]|^2 / sum_i |y_(k-1)[i] - mean(y_(k-1))|^2
+    /// ```
+    ///
+    /// Unlike the disparity, it counts rotation, reflection, scaling and translation as
+    /// movement: a layout turned by 180 degrees scores 4, an unrelated layout of the same
+    /// spread about 2, and an unchanged layout 0. It is what a viewer sees when the frames
+    /// are played in order, so it shows how well the alignment worked.
+    pub fn displacement_to_previous(&self) -> &[f64] {
+        &self.displacement_to_previous
+    }
+
+    /// Returns the seed every snapshot was fitted with: the reducer's seed, or the one
+    /// drawn by the first fit when none was set.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Returns whether the observer stopped the run before the last snapshot was fully
+    /// fitted.
+    pub fn stopped_early(&self) -> bool {
+        self.stopped_early
+    }
+}

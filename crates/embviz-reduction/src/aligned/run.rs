@@ -1,0 +1,291 @@
+//! The pipeline behind [`AlignedLayouts::fit`]: input checks, one fit per snapshot, the
+//! alignment of each layout onto the previous one, and the frame-to-frame measures.
+
+use std::time::Instant;
+
+use embviz_core::{Error, Float, Matrix, Observer, Progress, Result, validate};
+use ndarray::{Array2, ArrayView2, Axis, CowArray, Ix2};
+
+use super::model::FittedAlignedLayouts;
+use super::params::{AlignedLayouts, Alignment, Reducer};
+use super::procrustes::{self, Named, Reflection};
+use crate::{tsne, umap};
+
+/// Stage name of the reports between snapshots.
+const STAGE: &str = "snapshots";
+
+/// Standard deviation of the first column of a t-SNE start taken from the previous
+/// layout: openTSNE's `initialization.rescale` target and the scale of scikit-learn's PCA
+/// start, small enough that the first iterations act on the affinities alone.
+const TSNE_START_STD: f64 = 1e-4;
+
+pub(super) fn fit<F: Float, M: Matrix<F>>(
+    params: &AlignedLayouts,
+    snapshots: &[M],
+    observer: &mut Observer<'_>,
+) -> Result<FittedAlignedLayouts> {
+    let inputs = checked_snapshots(snapshots)?;
+    let n_snapshots = inputs.len();
+    let started = Instant::now();
+    log::info!(
+        "aligned layouts: {n_snapshots} snapshots of {} rows, {} with {:?} alignment",
+        inputs[0].nrows(),
+        match params.reducer {
+            Reducer::Tsne(_) => "t-SNE",
+            Reducer::Umap(_) => "UMAP",
+        },
+        params.alignment
+    );
+
+    let mut layouts: Vec<Array2<f64>> = Vec::with_capacity(n_snapshots);
+    let mut seed = None;
+    let mut stopped_early = false;
+    for (index, x) in inputs.iter().enumerate() {
+        let frame_started = Instant::now();
+        let previous = layouts.last();
+        let start = match params.alignment {
+            Alignment::Chained => previous,
+            Alignment::Independent | Alignment::Procrustes => None,
+        };
+        let frame = fit_frame(params, x.view(), start, seed, observer)
+            .map_err(|error| data_error_in_snapshot(index, error))?;
+        seed = Some(frame.seed);
+
+        let layout = match (params.alignment, previous) {
+            (Alignment::Independent, _) | (_, None) => frame.layout,
+            (Alignment::Chained, Some(previous)) => {
+                align_onto(previous, frame.layout, Reflection::Forbidden)?
+            }
+            (Alignment::Procrustes, Some(previous)) => {
+                align_onto(previous, frame.layout, Reflection::Allowed)?
+            }
+        };
+        layouts.push(layout);
+        let done = index + 1;
+        log::info!(
+            "aligned layouts: snapshot {index} ({done} of {n_snapshots}) done in {:.2?}",
+            frame_started.elapsed()
+        );
+
+        if frame.stopped_early {
+            stopped_early = true;
+            log::info!("aligned layouts: stopped by the observer during snapshot {index}");
+            break;
+        }
+        let go_on = observer(&Progress::new(STAGE, done, n_snapshots, None)).is_continue();
+        if !go_on && done < n_snapshots {
+            stopped_early = true;
+            log::info!("aligned layouts: stopped by the observer after snapshot {index}");
+            break;
+        }
+    }
+
+    let disparity_to_previous = consecutive_disparities(&layouts)?;
+    let displacement_to_previous = consecutive_displacements(&layouts);
+    if !disparity_to_previous.is_empty() {
+        log::info!(
+            "aligned layouts finished in {:.2?}: mean disparity to the previous layout {:.4}, \
+             mean displacement {:.4}",
+            started.elapsed(),
+            mean(&disparity_to_previous),
+            mean(&displacement_to_previous)
+        );
+    }
+    Ok(FittedAlignedLayouts {
+        layouts,
+        disparity_to_previous,
+        displacement_to_previous,
+        seed: seed.expect("the loop fits at least the first snapshot before it can stop"),
+        stopped_early,
+    })
+}
+
+/// Converts every snapshot to rows and checks that there are at least two, each non-empty
+/// and finite, all with the row count of the first.
+fn checked_snapshots<F: Float, M: Matrix<F>>(snapshots: &[M]) -> Result<Vec<CowArray<'_, F, Ix2>>> {
+    if snapshots.len() < 2 {
+        return Err(Error::invalid_parameter(
+            "snapshots",
+            snapshots.len(),
+            "must contain at least 2 snapshots to align, so map a single snapshot with \
+             Tsne::fit or Umap::fit",
+        ));
+    }
+    let mut inputs = Vec::with_capacity(snapshots.len());
+    for (index, snapshot) in snapshots.iter().enumerate() {
+        let x = validate::input_matrix("the snapshot", snapshot)
+            .map_err(|error| in_snapshot(index, error))?;
+        inputs.push(x);
+    }
+    let n_rows = inputs[0].nrows();
+    if let Some(index) = inputs.iter().position(|x| x.nrows() != n_rows) {
+        return Err(Error::ShapeMismatch {
+            what: "snapshots",
+            expected: format!(
+                "{n_rows} rows in every snapshot, as in snapshot 0, with row i the same item \
+                 in each"
+            ),
+            found: format!("{} rows in snapshot {index}", inputs[index].nrows()),
+        });
+    }
+    Ok(inputs)
+}
+
+/// Wraps an error found in snapshot `index` in [`Error::InSnapshot`], named
+/// `"snapshot {index}"`, so that callers can still match the row and column inside.
+fn in_snapshot(index: usize, error: Error) -> Error {
+    error.in_snapshot(format!("snapshot {index}"))
+}
+
+/// Wraps the reducer's complaints about the data of snapshot `index`. Parameter errors,
+/// such as a perplexity not below the row count, concern every snapshot and pass unchanged.
+fn data_error_in_snapshot(index: usize, error: Error) -> Error {
+    match error {
+        Error::ZeroVector { .. } => in_snapshot(index, error),
+        other => other,
+    }
+}
+
+/// A layout as the reducer returned it.
+struct Frame {
+    layout: Array2<f64>,
+    seed: u64,
+    stopped_early: bool,
+}
+
+/// Fits one snapshot with the reducer, with `seed` when a previous frame fixed it, and
+/// from `start` when the alignment chains the frames.
+fn fit_frame<F: Float>(
+    params: &AlignedLayouts,
+    x: ArrayView2<'_, F>,
+    start: Option<&Array2<f64>>,
+    seed: Option<u64>,
+    observer: &mut Observer<'_>,
+) -> Result<Frame> {
+    match &params.reducer {
+        Reducer::Tsne(tsne) => {
+            let mut tsne = tsne.clone();
+            if let Some(seed) = seed {
+                tsne = tsne.seed(seed);
+            }
+            if let Some(start) = start {
+                match tsne_start(start) {
+                    Some(init) => {
+                        tsne = tsne
+                            .init(tsne::Init::Given(init))
+                            .early_exaggeration(params.chained_early_exaggeration);
+                    }
+                    None => log::warn!(
+                        "the previous t-SNE layout has a constant first column, so this \
+                         snapshot starts from t-SNE's own initialisation"
+                    ),
+                }
+            }
+            let fitted = tsne.fit_with(&x, observer)?;
+            Ok(Frame {
+                layout: fitted.embedding().mapv(|v| v.to_f64_exact()),
+                seed: fitted.seed(),
+                stopped_early: fitted.stopped_early(),
+            })
+        }
+        Reducer::Umap(umap) => {
+            let mut umap = umap.clone();
+            if let Some(seed) = seed {
+                umap = umap.seed(seed);
+            }
+            if let Some(start) = start {
+                umap = umap.init(umap::Init::Given(start.clone()));
+            }
+            let fitted = umap.fit_with(&x, observer)?;
+            Ok(Frame {
+                layout: fitted.embedding().mapv(|v| v.to_f64_exact()),
+                seed: fitted.seed(),
+                stopped_early: fitted.stopped_early(),
+            })
+        }
+    }
+}
+
+/// Returns `layout` centred and scaled so its first column has a standard deviation
+/// (ddof 0) of [`TSNE_START_STD`], keeping the aspect ratio, or `None` when that column is
+/// constant.
+fn tsne_start(layout: &Array2<f64>) -> Option<Array2<f64>> {
+    let mean = layout.mean_axis(Axis(0))?;
+    let centred = layout - &mean;
+    let first = centred.column(0);
+    let std = (first.mapv(|v| v * v).sum() / first.len() as f64).sqrt();
+    if std == 0.0 || !std.is_finite() {
+        return None;
+    }
+    Some(centred * (TSNE_START_STD / std))
+}
+
+/// Moves `layout` onto `previous` by the Procrustes map: rotation or, when `reflection`
+/// allows it, reflection, then uniform scale and translation.
+fn align_onto(
+    previous: &Array2<f64>,
+    layout: Array2<f64>,
+    reflection: Reflection,
+) -> Result<Array2<f64>> {
+    let fit = procrustes::fit(
+        Named::new("previous layout", previous.view()),
+        Named::new("layout", layout.view()),
+        reflection,
+    )?;
+    log::debug!(
+        "aligned layouts: {} by {:.1} degrees, scaled by {:.4}, disparity {:.5}",
+        if fit.is_reflection() {
+            "reflected"
+        } else {
+            "rotated"
+        },
+        turn_degrees(fit.rotation()),
+        fit.scale(),
+        fit.disparity()
+    );
+    Ok(fit.apply(layout.view()))
+}
+
+/// Returns the angle of a 2 x 2 rotation or reflection in degrees, or NaN for other sizes.
+fn turn_degrees(rotation: &Array2<f64>) -> f64 {
+    if rotation.dim() != (2, 2) {
+        return f64::NAN;
+    }
+    rotation[[0, 1]].atan2(rotation[[0, 0]]).to_degrees()
+}
+
+/// Returns scipy's Procrustes disparity between each layout and the one before it.
+fn consecutive_disparities(layouts: &[Array2<f64>]) -> Result<Vec<f64>> {
+    layouts
+        .windows(2)
+        .map(|pair| {
+            let fit = procrustes::fit(
+                Named::new("previous layout", pair[0].view()),
+                Named::new("layout", pair[1].view()),
+                Reflection::Allowed,
+            )?;
+            Ok(fit.disparity())
+        })
+        .collect()
+}
+
+/// Returns the squared movement of the rows between each layout and the one before it,
+/// relative to the squared spread of the earlier layout around its mean.
+fn consecutive_displacements(layouts: &[Array2<f64>]) -> Vec<f64> {
+    layouts
+        .windows(2)
+        .map(|pair| {
+            let (previous, current) = (&pair[0], &pair[1]);
+            let moved = (current - previous).mapv(|d| d * d).sum();
+            let spread = match previous.mean_axis(Axis(0)) {
+                Some(mean) => (previous - &mean).mapv(|d| d * d).sum(),
+                None => 0.0,
+            };
+            moved / spread
+        })
+        .collect()
+}
+
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}

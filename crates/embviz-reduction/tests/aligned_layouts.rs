@@ -372,3 +372,26 @@ fn same_layouts_for_any_thread_count() {
         }
     }
 }
+
+#[test]
+fn procrustes_aligned_matches_procrustes_fit() {
+    let snapshots = synthetic_snapshots(3);
+    let independent = AlignedLayouts::new(small_tsne())
+        .alignment(Alignment::Independent)
+        .fit(&snapshots)
+        .expect("independent layouts");
+    let fitted = AlignedLayouts::new(small_tsne())
+        .alignment(Alignment::Procrustes)
+        .fit(&snapshots)
+        .expect("Procrustes layouts");
+    let aligned = independent.procrustes_aligned().expect("alignment runs");
+    assert_eq!(aligned.layouts(), fitted.layouts());
+    assert_eq!(
+        aligned.disparity_to_previous(),
+        fitted.disparity_to_previous()
+    );
+    assert_eq!(
+        aligned.displacement_to_previous(),
+        fitted.displacement_to_previous()
+    );
+}

@@ -51,6 +51,30 @@ impl FittedAlignedLayouts {
         &self.displacement_to_previous
     }
 
+    /// Returns these layouts aligned as [`Alignment::Procrustes`] would align them: each
+    /// layout after the first rotated or reflected, scaled and translated onto the aligned
+    /// layout before it. Called on [`Alignment::Independent`] layouts, it gives the
+    /// Procrustes layouts without fitting the snapshots again.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`](embviz_core::Error::InvalidParameter) when a layout has
+    /// all its rows at one point, so that it has no orientation to align.
+    ///
+    /// [`Alignment::Procrustes`]: super::Alignment::Procrustes
+    /// [`Alignment::Independent`]: super::Alignment::Independent
+    pub fn procrustes_aligned(&self) -> embviz_core::Result<Self> {
+        let (layouts, disparity_to_previous, displacement_to_previous) =
+            super::run::procrustes_chain(&self.layouts)?;
+        Ok(Self {
+            layouts,
+            disparity_to_previous,
+            displacement_to_previous,
+            seed: self.seed,
+            stopped_early: self.stopped_early,
+        })
+    }
+
     /// Returns the seed every snapshot was fitted with: the reducer's seed, or the one
     /// drawn by the first fit when none was set.
     pub fn seed(&self) -> u64 {

@@ -1,5 +1,5 @@
-//! How embeddings of the same rows change across fine-tuning checkpoints: aligned t-SNE maps
-//! per snapshot, class separation, drift and outliers per snapshot.
+//! Changes of the embeddings of the same rows across fine-tuning checkpoints: aligned t-SNE
+//! maps, class separation, drift and outliers per snapshot.
 //!
 //! ```text
 //! cargo run --release --example finetune_evolution

@@ -163,8 +163,8 @@ mod tests {
 
     #[test]
     fn entered_and_left_follow_the_flags() {
-        // Row 3 of the second snapshot moves far from the others, so it becomes the one
-        // outlier; in the first snapshot row 0 is the outlier.
+        // Row 0 is far from the others in the first snapshot. In the second, row 0 has
+        // joined them and row 3 is the far one.
         let first = array![
             [9.0, 9.0],
             [0.0, 0.1],

@@ -1,6 +1,6 @@
 //! The fine-tuning evolution pipeline on real snapshots: class separation rises as the
 //! model trains, chained and Procrustes maps move less than independent ones, no aligned
-//! frame is mirrored, and the outlier sets change as their lists of entries say.
+//! frame is mirrored, and the outlier sets change as their lists of entering and leaving rows record.
 //!
 //! The bundled `data/finetune_small` (360 rows, 5 snapshots) always runs. The full
 //! 2000-row `finetune_snapshots` runs when `EMBVIZ_DATA` names the folder that contains it.

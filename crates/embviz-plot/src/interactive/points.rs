@@ -327,15 +327,19 @@ pub(crate) fn highlight_style(
     style
 }
 
-/// Converts a number to JSON, rounded to `f32` precision: screen coordinates need no more, and the
-/// shorter numbers keep large files small.
+/// Converts a number to JSON with the shortest decimal that reads back as the same `f32`:
+/// screen coordinates need no more, and the shorter numbers keep large files small.
 pub(crate) fn json_number(value: f64) -> Value {
     // Narrowing to f32 is the intended rounding; values beyond its range stay f64.
     let narrow = value as f32;
-    if narrow.is_finite() {
-        Value::from(narrow)
-    } else {
-        Value::from(value)
+    if !narrow.is_finite() {
+        return Value::from(value);
+    }
+    // `Display` of an f32 gives its shortest round-trip decimal, which as an f64 prints
+    // just as short; `Value::from(narrow)` would print the f32's exact binary value.
+    match narrow.to_string().parse::<f64>() {
+        Ok(short) => Value::from(short),
+        Err(_) => Value::from(value),
     }
 }
 
@@ -408,6 +412,14 @@ pub(crate) fn padded_limits<'a>(points: impl Iterator<Item = &'a [f64; 2]>) -> [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_numbers_use_the_shortest_f32_decimal() {
+        assert_eq!(json_number(0.8).to_string(), "0.8");
+        assert_eq!(json_number(0.123_456_789_012).to_string(), "0.12345679");
+        assert_eq!(json_number(-3.0).to_string(), "-3.0");
+        assert_eq!(json_number(1e300).to_string(), "1e+300");
+    }
 
     #[test]
     fn numbers_are_short_and_exact_for_integers() {

@@ -7,9 +7,11 @@
 //! cargo run --release --example interactive_map -- --data ../shared/data/mnist10k --repeat 10
 //! ```
 //!
-//! The folder contains `X.npy` and optionally `labels.npy`, `label_names.txt` and
-//! `texts.txt` (one line per row, shown when hovering the row). The default is the bundled
-//! digits data. Writes `target/embviz/interactive_map/map.html`, a single file that opens
+//! The folder contains `X.npy` and optionally `labels.npy`, `label_names.txt`,
+//! `texts.txt` (one line per row, shown when hovering the row) and `outlier.npy` (known
+//! outliers: shown in the hover labels, and the ROC AUC of the Isolation Forest scores is
+//! printed). The default is the bundled digits data. `--contamination 0.05` rings the 5 %
+//! most abnormal rows instead of those below scikit-learn's `auto` offset. Writes `target/embviz/interactive_map/map.html`, a single file that opens
 //! offline in a browser. `--repeat N` draws the map N times with a little jitter, to try
 //! the viewer on N times as many points.
 
@@ -20,7 +22,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use embviz::anomaly::IsolationForest;
+use embviz::anomaly::{Contamination, IsolationForest};
 use embviz::io::{Labels, read_dataset_dir};
 use embviz::{MapDetails, Tsne};
 use ndarray::Array2;
@@ -37,6 +39,10 @@ struct Args {
     /// Draw every point this many times with a small jitter, to test large maps.
     #[arg(long, default_value_t = 1)]
     repeat: usize,
+    /// Share of rows Isolation Forest flags: `auto` (scikit-learn's offset of -0.5) or a
+    /// fraction in (0, 0.5].
+    #[arg(long, default_value = "auto", value_parser = common::parse_contamination)]
+    contamination: Contamination,
     /// Seed of t-SNE, Isolation Forest and the jitter.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -68,6 +74,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let started = Instant::now();
     let (forest, scores) = IsolationForest::new()
+        .contamination(args.contamination)
         .seed(args.seed)
         .fit_with_scores(dataset.x())?;
     // Rows whose score falls below the offset, scikit-learn's `predict(X) == -1`.
@@ -78,6 +85,22 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         outliers.iter().filter(|&&o| o).count(),
         started.elapsed().as_secs_f64()
     );
+
+    // Known outliers (outlier.npy), when the folder has them, show in the hover labels.
+    let known: Option<Vec<f64>> = dataset.outliers().map(|flags| {
+        flags
+            .iter()
+            .map(|&flag| f64::from(u8::from(flag)))
+            .collect()
+    });
+    if let Some(truth) = dataset.outliers() {
+        // Lower scores are more abnormal, so the negated scores rank outliers first.
+        let ranking: Vec<f64> = scores.iter().map(|s| -s).collect();
+        match embviz::metrics::roc_auc(truth, &ranking) {
+            Ok(auc) => println!("ROC AUC against outlier.npy: {auc:.4}"),
+            Err(error) => println!("no ROC AUC against outlier.npy: {error}"),
+        }
+    }
 
     let texts = dataset.texts().map(<[String]>::to_vec);
     let (map, labels, texts, scores, outliers) = if args.repeat > 1 {
@@ -93,7 +116,20 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         (map, dataset.labels().cloned(), texts, scores, outliers)
     };
-    let score_fields = [("outlier score", scores.as_slice())];
+    let known = known.map(|known| {
+        let n = known.len();
+        (0..n * args.repeat)
+            .map(|i| known[i % n])
+            .collect::<Vec<f64>>()
+    });
+    let mut score_fields = vec![("outlier score", scores.as_slice())];
+    if let Some(known) = &known {
+        score_fields.push(("known outlier", known.as_slice()));
+    }
+    let name = data.file_name().map_or_else(
+        || data.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
     let path = out.join("map.html");
     let started = Instant::now();
     embviz::save_interactive_map(
@@ -101,7 +137,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         &map,
         labels.as_ref(),
         MapDetails {
-            title: &format!("t-SNE of {}", data.display()),
+            title: &format!("t-SNE of {name}"),
             texts: texts.as_deref(),
             scores: &score_fields,
             outliers: Some(&outliers),

@@ -51,7 +51,28 @@ pub fn save_interactive_map<F: Float>(
     labels: Option<&Labels>,
     details: MapDetails<'_>,
 ) -> Result<()> {
-    let mut panel = InteractiveMap::new(map)?.title(details.title);
+    let mut panel = InteractiveMap::new(map)?;
+    let n = panel.len();
+    let check = |what: &'static str, len: usize| {
+        if len == n {
+            Ok(())
+        } else {
+            Err(Error::ShapeMismatch {
+                what,
+                expected: format!("{n} values, one per row of the map"),
+                found: format!("{len} values"),
+            })
+        }
+    };
+    if let Some(texts) = details.texts {
+        check("texts", texts.len())?;
+    }
+    for &(_, values) in details.scores {
+        check("scores", values.len())?;
+    }
+    if let Some(outliers) = details.outliers {
+        check("outliers", outliers.len())?;
+    }
     if let Some(labels) = labels {
         panel = panel.coloring(Coloring::categorical(
             labels.ids().iter().copied(),
@@ -69,7 +90,9 @@ pub fn save_interactive_map<F: Float>(
         log::info!("{count} outliers ringed in the map");
         panel = panel.highlight("outliers", outliers.iter().copied());
     }
-    InteractiveFigure::from(panel).save(path)
+    InteractiveFigure::from(panel)
+        .title(details.title)
+        .save(path)
 }
 
 /// Writes an interactive HTML heatmap of a square similarity matrix.
@@ -118,7 +141,7 @@ pub fn save_interactive_heatmap<F: Float>(
                 .iter()
                 .map(|&row| {
                     let class = labels.name_of(labels.ids()[row]).unwrap_or("?");
-                    format!("sample {row}, {class}")
+                    format!("sample {row}, class {class}")
                 })
                 .collect();
             InteractiveHeatmap::new(&ordered)?.labels(names).groups(

@@ -57,6 +57,9 @@ fn map_has_one_trace_per_class_and_ringed_outliers() {
         .map(|t| t["x"].as_array().map_or(0, Vec::len))
         .sum();
     assert_eq!(points, n);
+    assert_eq!(figure["layout"]["title"]["text"], "digits");
+    let html = std::fs::read_to_string(&path).expect("the page was written");
+    assert!(html.contains("<title>digits</title>"));
     let first = data[0]["text"][0].as_str().expect("hover text");
     assert_eq!(
         first,
@@ -84,10 +87,10 @@ fn heatmap_orders_rows_by_class() {
     assert_eq!(
         heatmap["y"],
         serde_json::json!([
-            "0: sample 1, cat",
-            "1: sample 3, cat",
-            "2: sample 0, dog",
-            "3: sample 2, dog"
+            "0: sample 1, class cat",
+            "1: sample 3, class cat",
+            "2: sample 0, class dog",
+            "3: sample 2, class dog"
         ])
     );
     let z = &heatmap["z"];
@@ -110,6 +113,28 @@ fn heatmap_of_a_non_square_matrix_is_rejected() {
         other => panic!("expected ShapeMismatch, got {other:?}"),
     }
     assert!(!out_dir().join("bad.html").exists());
+}
+
+#[test]
+fn map_with_wrong_score_count_is_rejected() {
+    let map = array![[0.0, 0.0], [1.0, 1.0], [2.0, 0.5]];
+    let scores = [0.5, 0.1];
+    let details = MapDetails {
+        scores: &[("outlier score", &scores)],
+        ..MapDetails::default()
+    };
+    match save_interactive_map(out_dir().join("scores.html"), &map, None, details) {
+        Err(Error::ShapeMismatch {
+            what,
+            expected,
+            found,
+        }) => {
+            assert_eq!(what, "scores");
+            assert_eq!(expected, "3 values, one per row of the map");
+            assert_eq!(found, "2 values");
+        }
+        other => panic!("expected ShapeMismatch, got {other:?}"),
+    }
 }
 
 #[test]

@@ -254,16 +254,11 @@ fn zero_columns_are_rejected() {
 #[test]
 fn figure_without_panel_is_rejected() {
     match InteractiveFigure::new().title("nothing").to_html() {
-        Err(Error::EmptyInput {
-            what,
-            n_rows,
-            n_cols,
-        }) => {
-            assert_eq!(what, "interactive figure (no panel)");
-            assert_eq!(n_rows, 0);
-            assert_eq!(n_cols, 0);
+        Err(Error::InvalidParameter { name, value, .. }) => {
+            assert_eq!(name, "panels");
+            assert_eq!(value, "none");
         }
-        other => panic!("expected EmptyInput, got {other:?}"),
+        other => panic!("expected InvalidParameter, got {other:?}"),
     }
 }
 
@@ -302,17 +297,63 @@ fn save_under_a_file_fails_cleanly() {
 fn animation_without_frame_is_rejected() {
     let frames: Vec<(&str, &Array2<f64>)> = Vec::new();
     match InteractiveAnimation::new(frames) {
-        Err(Error::EmptyInput {
-            what,
-            n_rows,
-            n_cols,
-        }) => {
-            assert_eq!(what, "animation frames");
-            assert_eq!(n_rows, 0);
-            assert_eq!(n_cols, 2);
+        Err(Error::InvalidParameter { name, value, .. }) => {
+            assert_eq!(name, "frames");
+            assert_eq!(value, "none");
         }
-        other => panic!("expected EmptyInput, got {other:?}"),
+        other => panic!("expected InvalidParameter, got {other:?}"),
     }
+}
+
+#[test]
+fn animation_with_repeated_frame_name_is_rejected() {
+    let first = array![[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]];
+    let second = array![[0.0, 0.0], [2.0, 0.0], [0.0, 2.0]];
+    match InteractiveAnimation::new([("same", &first), ("same", &second)]) {
+        Err(Error::InvalidParameter { name, value, .. }) => {
+            assert_eq!(name, "frame names");
+            assert_eq!(value, "\"same\" for frames 0 and 1");
+        }
+        other => panic!("expected InvalidParameter, got {other:?}"),
+    }
+}
+
+#[test]
+fn heatmap_without_finite_value_is_rejected() {
+    let values = array![[f64::NAN, f64::INFINITY], [f64::NEG_INFINITY, f64::NAN]];
+    match InteractiveHeatmap::new(&values) {
+        Err(Error::InvalidParameter { name, value, .. }) => {
+            assert_eq!(name, "heatmap values");
+            assert_eq!(value, "2 x 2 cells, none finite");
+        }
+        other => panic!("expected InvalidParameter, got {other:?}"),
+    }
+}
+
+#[test]
+fn panels_with_other_class_names_get_their_own_legend_entries() {
+    let points = array![[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]];
+    let classes = InteractiveMap::new(&points)
+        .expect("valid")
+        .coloring(Coloring::categorical([0, 1, 1], ["cat", "dog"]));
+    let clusters = InteractiveMap::new(&points)
+        .expect("valid")
+        .coloring(Coloring::categorical([1, 0, 1], ["cluster 0", "cat"]));
+    let html = InteractiveFigure::new()
+        .panel(classes)
+        .panel(clusters)
+        .to_html()
+        .expect("valid figure");
+    let figure = embedded_figure(&html);
+    let shown: Vec<&str> = figure["data"]
+        .as_array()
+        .expect("traces")
+        .iter()
+        .filter(|trace| trace["showlegend"] == true)
+        .map(|trace| trace["name"].as_str().expect("named trace"))
+        .collect();
+    // "cat" appears once although both panels have it; "cluster 0" gets its own entry.
+    assert_eq!(shown, ["cat", "dog", "cluster 0"]);
 }
 
 #[test]

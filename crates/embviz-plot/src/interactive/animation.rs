@@ -5,7 +5,7 @@ use std::path::Path;
 use embviz_core::{Error, Float, Matrix, Result};
 use serde_json::{Map, Value, json};
 
-use super::map::{axis_json, config, marker_size};
+use super::map::{axis_json, config, legend_json, marker_size};
 use super::page::{escape_plotly_text, page, save_html};
 use super::points::{
     HoverInfo, RenderMode, check_count, check_length, color_traces, fill_points, highlight_style,
@@ -60,7 +60,8 @@ impl InteractiveAnimation {
     ///
     /// # Errors
     ///
-    /// - [`Error::EmptyInput`] when no frame is given.
+    /// - [`Error::InvalidParameter`] when no frame is given, or two frames have the same
+    ///   name.
     /// - [`Error::ShapeMismatch`] when a layout has another number of rows than the first;
     ///   the message names both frames.
     /// - [`Error::InSnapshot`] naming the frame, around [`Error::NonFinite`] with the row and
@@ -87,14 +88,23 @@ impl InteractiveAnimation {
                     found: format!("{} rows in frame {name:?}", points.len()),
                 });
             }
+            if let Some(first) = names.iter().position(|known| *known == name) {
+                return Err(Error::InvalidParameter {
+                    name: "frame names",
+                    value: format!("{name:?} for frames {first} and {}", names.len()),
+                    expected: "a different name for every frame: the slider finds frames by \
+                               name"
+                        .to_owned(),
+                });
+            }
             names.push(name);
             layouts.push(points);
         }
         if layouts.is_empty() {
-            return Err(Error::EmptyInput {
-                what: "animation frames",
-                n_rows: 0,
-                n_cols: 2,
+            return Err(Error::InvalidParameter {
+                name: "frames",
+                value: "none".to_owned(),
+                expected: "at least one named n x 2 layout".to_owned(),
             });
         }
         Ok(Self {
@@ -358,7 +368,7 @@ impl InteractiveAnimation {
             "xaxis": x_axis,
             "yaxis": y_axis,
             "hovermode": "closest",
-            "legend": { "itemsizing": "constant" },
+            "legend": legend_json(matches!(self.coloring, Coloring::Continuous { .. })),
             "margin": { "t": 80, "b": 150 },
             "sliders": [{
                 "active": 0,

@@ -12,9 +12,9 @@ use super::points::{check_count, json_number};
 
 /// An interactive heatmap of a matrix in a self-contained HTML file.
 ///
-/// Hovering a cell shows its row and column, each with its index and label, and its value:
-/// for a similarity matrix ordered by class, "row 12: sound", "column 40: games",
-/// "cosine similarity: 0.5312". Optional groups of consecutive rows (see
+/// Hovering a cell shows its row and column, each as its position in the matrix and its
+/// label, and its value: for a similarity matrix ordered by class, "row 12: sound",
+/// "column 40: games", "cosine similarity: 0.5312". Optional groups of consecutive rows (see
 /// `embviz_similarity::grouped_order`) get separating lines and their names as ticks.
 ///
 /// The file contains every cell, so it grows with `n_rows x n_columns`: about 10 MB per
@@ -48,17 +48,18 @@ pub struct InteractiveHeatmap {
 }
 
 impl InteractiveHeatmap {
-    /// Builds a heatmap of a matrix (any [`Matrix`], `f32` or `f64`). NaN cells are left
-    /// blank.
+    /// Builds a heatmap of a matrix (any [`Matrix`], `f32` or `f64`). NaN and infinite
+    /// cells are left blank.
     ///
     /// # Errors
     ///
-    /// [`Error::EmptyInput`] and [`Error::RaggedRows`].
+    /// [`Error::EmptyInput`] and [`Error::RaggedRows`], and [`Error::InvalidParameter`] when
+    /// no cell is finite.
     pub fn new<F: Float>(matrix: &impl Matrix<F>) -> Result<Self> {
         let rows = matrix.to_rows()?;
         let view = rows.view();
         embviz_core::validate::non_empty("heatmap values", &view)?;
-        let values = view
+        let values: Vec<Vec<Option<f64>>> = view
             .outer_iter()
             .map(|row| {
                 row.iter()
@@ -69,6 +70,13 @@ impl InteractiveHeatmap {
                     .collect()
             })
             .collect();
+        if values.iter().flatten().all(Option::is_none) {
+            return Err(Error::InvalidParameter {
+                name: "heatmap values",
+                value: format!("{} x {} cells, none finite", view.nrows(), view.ncols()),
+                expected: "at least one finite value to draw".to_owned(),
+            });
+        }
         Ok(Self {
             values,
             row_labels: None,
@@ -219,8 +227,7 @@ impl InteractiveHeatmap {
         });
         let mut y_axis =
             json!({ "type": "category", "autorange": "reversed", "title": { "text": "row" } });
-        let mut x_axis =
-            json!({ "type": "category", "title": { "text": "column" }, "scaleanchor": "y" });
+        let mut x_axis = json!({ "type": "category", "title": { "text": "column" } });
         if let Some((values, text)) = row_ticks {
             y_axis["tickvals"] = json!(values);
             y_axis["ticktext"] = json!(text);

@@ -102,7 +102,9 @@ impl InteractiveMap {
     }
 
     /// Rings the points where `mask` is true with a dark open circle drawn above the other
-    /// points, with its own legend entry `name` (for example `"outliers"`).
+    /// points, with its own legend entry `name` (for example `"outliers"`). The rings are
+    /// one trace: hiding a class in the legend leaves the rings of its points, and hiding
+    /// the ring entry leaves the points.
     #[must_use]
     pub fn highlight(
         mut self,
@@ -249,8 +251,8 @@ impl InteractiveFigure {
     ///
     /// # Errors
     ///
-    /// - [`Error::EmptyInput`] when the figure has no panel.
-    /// - [`Error::InvalidParameter`] when `columns` is 0, or a class id has no name.
+    /// - [`Error::InvalidParameter`] when the figure has no panel, `columns` is 0, or a class
+    ///   id has no name.
     /// - [`Error::ShapeMismatch`] when labels, values, texts, fields or the highlight mask
     ///   do not have one entry per point of their panel.
     pub fn to_html(&self) -> Result<String> {
@@ -272,10 +274,10 @@ impl InteractiveFigure {
 
     fn figure_json(&self) -> Result<Value> {
         if self.panels.is_empty() {
-            return Err(Error::EmptyInput {
-                what: "interactive figure (no panel)",
-                n_rows: 0,
-                n_cols: 0,
+            return Err(Error::InvalidParameter {
+                name: "panels",
+                value: "none".to_owned(),
+                expected: "at least one panel: add one with InteractiveFigure::panel".to_owned(),
             });
         }
         if self.columns == Some(0) {
@@ -377,7 +379,11 @@ impl InteractiveFigure {
         );
         layout.insert("hovermode".into(), "closest".into());
         layout.insert("dragmode".into(), "zoom".into());
-        layout.insert("legend".into(), json!({ "itemsizing": "constant" }));
+        let colorbar = self
+            .panels
+            .iter()
+            .any(|panel| matches!(panel.coloring, Coloring::Continuous { .. }));
+        layout.insert("legend".into(), legend_json(colorbar));
         layout.insert(
             "template".into(),
             json!({ "layout": { "plot_bgcolor": "#ffffff" } }),
@@ -388,6 +394,16 @@ impl InteractiveFigure {
             "layout": layout,
             "config": config(),
         }))
+    }
+}
+
+/// Returns the legend settings: beside the plot, or below it when a colorbar takes the
+/// right-hand side.
+pub(crate) fn legend_json(colorbar: bool) -> Value {
+    if colorbar {
+        json!({ "itemsizing": "constant", "orientation": "h", "x": 0, "y": -0.12, "yanchor": "top" })
+    } else {
+        json!({ "itemsizing": "constant" })
     }
 }
 

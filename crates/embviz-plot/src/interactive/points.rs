@@ -183,7 +183,16 @@ fn wrapped(text: &str) -> String {
     }
     let mut result = String::with_capacity(shortened.len() + 16);
     let mut line_chars = 0;
-    for word in shortened.split_whitespace() {
+    // Words longer than a line (CJK text, paths, URLs) are cut into line-long pieces.
+    let pieces = shortened.split_whitespace().flat_map(|word| {
+        let chars: Vec<char> = word.chars().collect();
+        chars
+            .chunks(WRAP_CHARS)
+            .map(|chunk| chunk.iter().collect::<String>())
+            .collect::<Vec<_>>()
+    });
+    for word in pieces {
+        let word = word.as_str();
         let chars = word.chars().count();
         if line_chars > 0 {
             if line_chars + 1 + chars > WRAP_CHARS {
@@ -241,7 +250,9 @@ pub(crate) fn color_traces(
                 .map(|(id, rows)| {
                     let mut style = Map::new();
                     style.insert("name".into(), escape_plotly_text(&names[id]).into());
-                    style.insert("legendgroup".into(), format!("class {id}").into());
+                    // Grouped by name: panels that share a class name share its legend entry,
+                    // and panels with other names (clusters beside classes) get their own.
+                    style.insert("legendgroup".into(), format!("class {}", names[id]).into());
                     style.insert("showlegend".into(), show_legend.into());
                     style.insert("marker".into(), base_marker(hex(category_rgb(id)).into()));
                     TraceSpec { rows, style }
@@ -401,10 +412,15 @@ pub(crate) fn padded_limits<'a>(points: impl Iterator<Item = &'a [f64; 2]>) -> [
             *axis = [-1.0, 1.0];
             continue;
         }
-        let span = axis[1] - axis[0];
-        let margin = if span > 0.0 { 0.05 * span } else { 1.0 };
-        axis[0] -= margin;
-        axis[1] += margin;
+        // Halves first, so that the span of coordinates near f64::MAX does not overflow.
+        let half_span = axis[1] / 2.0 - axis[0] / 2.0;
+        let margin = if half_span > 0.0 {
+            0.1 * half_span
+        } else {
+            1.0
+        };
+        axis[0] = (axis[0] - margin).max(f64::MIN);
+        axis[1] = (axis[1] + margin).min(f64::MAX);
     }
     limits
 }
@@ -442,6 +458,20 @@ mod tests {
             "<b>sample 1</b>, class &lt;dog&gt;<br>a &amp; b<br>outlier score: 0.5000\
              <br>drift: 0.1250"
         );
+    }
+
+    #[test]
+    fn words_longer_than_a_line_are_broken() {
+        let label = wrapped(&"\u{65e5}".repeat(100));
+        assert_eq!(label.matches("<br>").count(), 1);
+        assert!(label.starts_with(&"\u{65e5}".repeat(WRAP_CHARS)), "{label}");
+    }
+
+    #[test]
+    fn limits_of_extreme_coordinates_stay_finite() {
+        let limits = padded_limits([[f64::MAX, -1.0], [f64::MIN, 1.0]].iter());
+        assert!(limits.iter().flatten().all(|v| v.is_finite()), "{limits:?}");
+        assert_eq!(limits[0], [f64::MIN, f64::MAX]);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //!
 //! The folder contains one `.npy` file per snapshot, named with a common prefix and a number
 //! (`epoch_00.npy`, `epoch_01.npy`, …, sorted by the number), all with the same rows in the
-//! same order, plus `labels.npy`, `label_names.txt` and optionally `texts.txt`. The default
+//! same order, plus `labels.npy` and optionally `label_names.txt` and `texts.txt`. The default
 //! is the bundled `data/finetune_small` (360 package descriptions embedded by MiniLM before
 //! and after each of 4 fine-tuning epochs). Writes under `target/embviz/finetune_evolution/`:
 //!
@@ -29,7 +29,7 @@ use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
 use embviz::anomaly::{Contamination, IsolationForest, LocalOutlierFactor};
-use embviz::io::{Labels, read_dataset_dir, read_snapshots};
+use embviz::io::{Labels, read_labels, read_snapshots};
 use embviz::metrics::{Drift, DriftReport};
 use embviz::plot::{Coloring, Figure, InteractiveAnimation, Panel};
 use embviz::reduction::aligned::{AlignedLayouts, Alignment, FittedAlignedLayouts};
@@ -74,6 +74,9 @@ struct Args {
     /// Seed of the maps and of Isolation Forest.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Output folder; the default is target/embviz/finetune_evolution.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -86,23 +89,67 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let data = args
         .data
         .unwrap_or_else(|| root.join("data/finetune_small"));
-    let out = root.join("target/embviz/finetune_evolution");
-    std::fs::create_dir_all(&out)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join("target/embviz/finetune_evolution"));
 
     let snapshots = read_snapshots::<f32>(&data)?;
-    let dataset = read_dataset_dir::<f32>(&data)?;
-    let labels = dataset
-        .labels()
-        .ok_or("the folder needs labels.npy: class separation and drift are per class")?;
-    if labels.len() != snapshots.n_rows() {
+    let n = snapshots.n_rows();
+    // Trustworthiness, the slowest check of the maps, needs fewer than n / 2 neighbours.
+    if args.n_neighbors == 0 || 2 * args.n_neighbors >= n {
         return Err(format!(
-            "labels.npy has {} rows but the snapshots have {}",
-            labels.len(),
-            snapshots.n_rows()
+            "--n-neighbors {} must be at least 1 and below half the number of rows ({n})",
+            args.n_neighbors
         )
         .into());
     }
+    let labels_path = data.join("labels.npy");
+    if !labels_path.exists() {
+        return Err(format!(
+            "{} is missing: class separation and drift are measured per class",
+            labels_path.display()
+        )
+        .into());
+    }
+    let mut labels = read_labels(&labels_path)?;
+    let names_path = data.join("label_names.txt");
+    if names_path.exists() {
+        labels = labels.with_names_file(&names_path)?;
+    }
+    let labels = &labels;
+    if labels.len() != n {
+        return Err(format!(
+            "{} has {} rows but the snapshots have {n}",
+            labels_path.display(),
+            labels.len()
+        )
+        .into());
+    }
+    let texts_path = data.join("texts.txt");
+    let texts: Option<Vec<String>> = if texts_path.exists() {
+        let texts: Vec<String> = std::fs::read_to_string(&texts_path)?
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        if texts.len() != n {
+            return Err(format!(
+                "{} has {} lines but the snapshots have {n} rows",
+                texts_path.display(),
+                texts.len()
+            )
+            .into());
+        }
+        Some(texts)
+    } else {
+        None
+    };
+    std::fs::create_dir_all(&out)?;
     let names = snapshots.names().to_vec();
+    let folder = data.file_name().map_or_else(
+        || data.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
     println!(
         "read {} snapshots of {} rows ({}) from {}",
         snapshots.len(),
@@ -135,7 +182,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .metric(Metric::Cosine)
         .seed(args.seed)
         .fit_snapshots(&snapshots, Some(labels.ids()))?;
-    print_drift(&drift, labels, dataset.texts(), args.top)?;
+    print_drift(&drift, labels, texts.as_deref(), args.top)?;
     let drift_path = out.join("drift.csv");
     std::fs::write(&drift_path, drift_csv(&drift, labels))?;
 
@@ -229,7 +276,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .panels(panels)
         .columns(3)
         .share_axes(true)
-        .title(format!("Chained maps of {}", data.display()));
+        .title(format!("Chained maps of {folder}"));
     let grid_png = out.join("grid.png");
     let grid_svg = out.join("grid.svg");
     figure.save(&grid_png)?;
@@ -243,9 +290,9 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         &outliers,
         &titles,
         labels,
-        dataset.texts(),
+        texts.as_deref(),
     )?
-    .title(format!("Fine-tuning snapshots of {}", data.display()))
+    .title(format!("Fine-tuning snapshots of {folder}"))
     .save(&html_path)?;
 
     println!();
@@ -361,7 +408,8 @@ fn disparity_report(
     let runs = [independent, chained, procrustes];
     println!(
         "\nmovement of the maps between consecutive snapshots, as drawn (sum of squared \
-         moves over the previous map's spread; 0 is no change, about 2 an unrelated map):"
+         moves over the previous map's squared spread; 0 is no change, about 2 an unrelated \
+         map of the same size and centre):"
     );
     println!(
         "  {:<24} {:>12} {:>9} {:>11}",

@@ -34,6 +34,22 @@ pub fn class_separation<F: Float>(
     n_neighbors: usize,
     metric: Metric,
 ) -> Result<Vec<Separation>> {
+    // Checks that concern every snapshot come first, so their errors name no snapshot.
+    let n = snapshots.n_rows();
+    if labels.len() != n {
+        return Err(Error::ShapeMismatch {
+            what: "labels",
+            expected: format!("{n} labels, one per row of the snapshots"),
+            found: format!("{} labels", labels.len()),
+        });
+    }
+    if n_neighbors == 0 || n_neighbors >= n {
+        return Err(Error::InvalidParameter {
+            name: "n_neighbors",
+            value: n_neighbors.to_string(),
+            expected: format!("at least 1 and below the number of rows ({n})"),
+        });
+    }
     let mut separation = Vec::with_capacity(snapshots.len());
     for (name, x) in snapshots {
         let measured = (|| {

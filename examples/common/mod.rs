@@ -79,9 +79,14 @@ pub(crate) fn parse_contamination(text: &str) -> Result<embviz::anomaly::Contami
     if text.eq_ignore_ascii_case("auto") {
         return Ok(embviz::anomaly::Contamination::Auto);
     }
-    text.parse::<f64>()
-        .map(embviz::anomaly::Contamination::Fraction)
-        .map_err(|_| format!("expected `auto` or a fraction in (0, 0.5], got `{text}`"))
+    match text.parse::<f64>() {
+        Ok(fraction) if fraction > 0.0 && fraction <= 0.5 => {
+            Ok(embviz::anomaly::Contamination::Fraction(fraction))
+        }
+        _ => Err(format!(
+            "expected `auto` or a fraction in (0, 0.5], got `{text}`"
+        )),
+    }
 }
 
 /// Returns the t-SNE perplexity of the examples' maps: scikit-learn's default of 30, or

@@ -94,7 +94,8 @@ fn tsne_alignments_on_real_snapshots() {
 
     // The disparity ignores rotation, reflection, scale and translation, so moving the
     // independent maps onto each other leaves it unchanged. What the alignment changes is
-    // the movement on screen, which then equals the disparity.
+    // the movement on screen. With the optimal rotation and the previous map's spread, it
+    // is 2 (1 - sqrt(1 - disparity)).
     for k in 0..4 {
         let (aligned, alone) = (
             procrustes.disparity_to_previous()[k],
@@ -105,10 +106,23 @@ fn tsne_alignments_on_real_snapshots() {
             "frame {k}: {aligned} vs {alone}"
         );
         let moved = procrustes.displacement_to_previous()[k];
+        let expected = 2.0 * (1.0 - (1.0 - aligned).sqrt());
         assert!(
-            (moved - aligned).abs() <= 1e-9,
-            "frame {k}: {moved} vs {aligned}"
+            (moved - expected).abs() <= 1e-9,
+            "frame {k}: {moved} vs {expected}"
         );
+    }
+
+    // Aligned maps keep the size of the first map instead of shrinking step by step.
+    let spread = |layout: &Array2<f64>| {
+        let mean = layout.mean_axis(ndarray::Axis(0)).expect("rows");
+        (layout - &mean).mapv(|d| d * d).sum().sqrt()
+    };
+    for fitted in [&chained, &procrustes] {
+        let first = spread(&fitted.layouts()[0]);
+        for layout in &fitted.layouts()[1..] {
+            assert!((spread(layout) / first - 1.0).abs() < 1e-9);
+        }
     }
 
     // Measured on this data: mean disparity 0.705 independent and Procrustes, 0.273
@@ -185,7 +199,7 @@ fn nan_names_snapshot_and_row() {
     snapshots[3][[7, 2]] = f64::NAN;
     match AlignedLayouts::new(small_tsne()).fit(&snapshots) {
         Err(Error::InSnapshot { name, source }) => {
-            assert_eq!(name, "snapshot 3");
+            assert_eq!(name, "3");
             assert!(
                 matches!(
                     *source,
@@ -208,7 +222,7 @@ fn empty_snapshot_is_rejected() {
     snapshots[1] = Array2::zeros((30, 0));
     match AlignedLayouts::new(small_tsne()).fit(&snapshots) {
         Err(Error::InSnapshot { name, source }) => {
-            assert_eq!(name, "snapshot 1");
+            assert_eq!(name, "1");
             assert!(
                 matches!(
                     *source,
@@ -232,7 +246,7 @@ fn zero_row_with_cosine_names_snapshot() {
     let tsne = small_tsne().metric(Metric::Cosine);
     match AlignedLayouts::new(tsne).fit(&snapshots) {
         Err(Error::InSnapshot { name, source }) => {
-            assert_eq!(name, "snapshot 1");
+            assert_eq!(name, "1");
             assert!(
                 matches!(*source, Error::ZeroVector { row: 4, .. }),
                 "{source:?}"

@@ -167,8 +167,8 @@ impl InteractiveAnimation {
         self
     }
 
-    /// Sets a title per frame, shown above the map while the frame is on screen (for
-    /// example the snapshot's k-NN accuracy). Default: the figure title and the frame name.
+    /// Sets a title per frame, shown after the figure title while the frame is on screen
+    /// (for example the snapshot's k-NN accuracy). Default: the frame name.
     #[must_use]
     pub fn frame_titles<S: Into<String>>(mut self, titles: impl IntoIterator<Item = S>) -> Self {
         self.frame_titles = Some(titles.into_iter().map(Into::into).collect());
@@ -265,10 +265,14 @@ impl InteractiveAnimation {
     }
 
     fn frame_title(&self, frame: usize) -> String {
-        match &self.frame_titles {
-            Some(titles) => titles[frame].clone(),
-            None if self.title.is_empty() => self.names[frame].clone(),
-            None => format!("{}: {}", self.title, self.names[frame]),
+        let frame_title = match &self.frame_titles {
+            Some(titles) => &titles[frame],
+            None => &self.names[frame],
+        };
+        if self.title.is_empty() {
+            frame_title.clone()
+        } else {
+            format!("{}: {frame_title}", self.title)
         }
     }
 
@@ -358,6 +362,8 @@ impl InteractiveAnimation {
             .collect();
         let mut x_axis = axis_json(&self.x_label, [0.0, 1.0], limits[0], "y");
         let mut y_axis = axis_json(&self.y_label, [0.0, 1.0], limits[1], "x");
+        // One unit is as long on both axes, as distances in a map should be.
+        y_axis["scaleanchor"] = "x".into();
         for axis in [&mut x_axis, &mut y_axis] {
             if let Value::Object(axis) = axis {
                 axis.insert("autorange".into(), false.into());

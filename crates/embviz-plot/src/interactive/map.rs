@@ -356,10 +356,10 @@ impl InteractiveFigure {
                 format!("xaxis{axis}"),
                 axis_json(&panel.x_label, x_domain, limits[0], &y_ref),
             );
-            layout.insert(
-                format!("yaxis{axis}"),
-                axis_json(&panel.y_label, y_domain, limits[1], &x_ref),
-            );
+            let mut y_axis = axis_json(&panel.y_label, y_domain, limits[1], &x_ref);
+            // One unit is as long on both axes, as distances in a map should be.
+            y_axis["scaleanchor"] = x_ref.clone().into();
+            layout.insert(format!("yaxis{axis}"), y_axis);
             if !panel.title.is_empty() {
                 annotations.push(json!({
                     "text": escape_plotly_text(&panel.title),

@@ -382,6 +382,12 @@ pub(crate) fn fill_points(
     points: &[[f64; 2]],
     labels: &[String],
 ) {
+    // Row ids let plotly move each point to its own place in the next frame, also in
+    // traces whose rows change from frame to frame, such as the outlier rings.
+    trace.insert(
+        "ids".into(),
+        rows.iter().map(|&r| Value::from(r.to_string())).collect(),
+    );
     trace.insert(
         "x".into(),
         rows.iter().map(|&r| json_number(points[r][0])).collect(),

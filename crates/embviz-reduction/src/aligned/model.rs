@@ -45,15 +45,17 @@ impl FittedAlignedLayouts {
     ///
     /// Unlike the disparity, it counts rotation, reflection, scaling and translation as
     /// movement: a layout turned by 180 degrees scores 4, an unrelated layout of the same
-    /// spread about 2, and an unchanged layout 0. It is what a viewer sees when the frames
-    /// are played in order, so it shows how well the alignment worked.
+    /// spread and centre about 2, and an unchanged layout 0. It is what a viewer sees when
+    /// the frames are played in order, so it shows how well the alignment worked. Aligned
+    /// layouts keep the spread of the first layout, and after the optimal rotation the
+    /// displacement is `2 (1 - sqrt(1 - disparity))`, about twice a small disparity.
     pub fn displacement_to_previous(&self) -> &[f64] {
         &self.displacement_to_previous
     }
 
     /// Returns these layouts aligned as [`Alignment::Procrustes`] would align them: each
-    /// layout after the first rotated or reflected, scaled and translated onto the aligned
-    /// layout before it. Called on [`Alignment::Independent`] layouts, it gives the
+    /// layout after the first rotated or reflected and translated onto the aligned layout
+    /// before it, and scaled to its spread. Called on [`Alignment::Independent`] layouts, it gives the
     /// Procrustes layouts without fitting the snapshots again.
     ///
     /// # Errors

@@ -26,10 +26,10 @@ pub enum Alignment {
     /// and kept at its scale, and the early exaggeration is lowered to
     /// [`AlignedLayouts::chained_early_exaggeration`]. For UMAP the layout is passed as
     /// [`umap::Init::Given`](crate::umap::Init::Given), which UMAP rescales to `[0, 10]` per
-    /// column. Each new layout is then rotated, scaled and translated onto the previous
-    /// one, to remove the drift in orientation, size and position that the optimisation
-    /// adds. It is never reflected, since it started from the previous layout's
-    /// orientation. Default.
+    /// column. Each new layout is then rotated, translated and scaled to the previous
+    /// layout's spread, to remove the drift in orientation, size and position that the
+    /// optimisation adds. It is never reflected, since it started from the previous
+    /// layout's orientation. Default.
     ///
     /// NOTE: UMAP at its default learning rate of 1 moves the layout far from its start,
     /// so chaining helps it much less than t-SNE. On the 180-row fine-tuning snapshots of
@@ -39,8 +39,9 @@ pub enum Alignment {
     #[default]
     Chained,
     /// Each snapshot is fitted on its own as in [`Alignment::Independent`]. Then each
-    /// layout after the first is rotated or reflected, scaled and translated onto the
-    /// aligned previous layout by [`procrustes`](super::procrustes). Reflections are
+    /// layout after the first is rotated or reflected and translated onto the aligned
+    /// previous layout by [`procrustes`](super::procrustes), and scaled to its spread (the
+    /// least-squares scale of the fit would shrink the maps at every step). Reflections are
     /// allowed on purpose, so a map that came out mirrored is un-mirrored. The shapes are
     /// those of independent fits, and only their position, orientation and size change.
     Procrustes,

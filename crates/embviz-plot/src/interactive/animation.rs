@@ -9,7 +9,7 @@ use super::map::{axis_json, config, legend_json, marker_size};
 use super::page::{escape_plotly_text, page, save_html};
 use super::points::{
     HoverInfo, RenderMode, check_count, check_length, color_traces, fill_points, highlight_style,
-    padded_limits, read_points, trace,
+    insert_ids, padded_limits, read_points, trace,
 };
 use crate::Coloring;
 
@@ -313,25 +313,26 @@ impl InteractiveAnimation {
             let mut updates = Vec::new();
             for spec in &specs {
                 if frame == 0 {
-                    data.push(trace(
-                        &spec.style,
-                        trace_type,
+                    data.push(with_ids(
+                        trace(&spec.style, trace_type, &spec.rows, points, &labels, None),
                         &spec.rows,
-                        points,
-                        &labels,
-                        None,
                     ));
                 }
                 let mut update = Map::new();
                 fill_points(&mut update, &spec.rows, points, &labels);
+                insert_ids(&mut update, &spec.rows);
                 updates.push(Value::Object(update));
             }
             if let Some((style, rows)) = &highlight {
                 if frame == 0 {
-                    data.push(trace(style, trace_type, &rows[0], points, &labels, None));
+                    data.push(with_ids(
+                        trace(style, trace_type, &rows[0], points, &labels, None),
+                        &rows[0],
+                    ));
                 }
                 let mut update = Map::new();
                 fill_points(&mut update, &rows[frame], points, &labels);
+                insert_ids(&mut update, &rows[frame]);
                 updates.push(Value::Object(update));
             }
             let indices: Vec<usize> = (0..updates.len()).collect();
@@ -413,4 +414,12 @@ impl InteractiveAnimation {
         });
         Ok(json!({ "data": data, "layout": layout, "frames": frames, "config": config() }))
     }
+}
+
+/// Adds the row ids to a trace object built by `trace`.
+fn with_ids(mut trace: Value, rows: &[usize]) -> Value {
+    if let Value::Object(map) = &mut trace {
+        insert_ids(map, rows);
+    }
+    trace
 }

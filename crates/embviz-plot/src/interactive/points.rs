@@ -375,6 +375,17 @@ pub(crate) fn trace(
     Value::Object(trace)
 }
 
+/// Sets the `ids` of a trace (or of a frame's trace update) to its row numbers. They let
+/// plotly move each point to its own place in the next frame, also in traces whose rows
+/// change from frame to frame, such as the outlier rings. Static maps leave them out: with
+/// them, Chromium took 7.7 s instead of 4.5 s to open and draw 100,000 WebGL points.
+pub(crate) fn insert_ids(trace: &mut Map<String, Value>, rows: &[usize]) {
+    trace.insert(
+        "ids".into(),
+        rows.iter().map(|&r| Value::from(r.to_string())).collect(),
+    );
+}
+
 /// Sets `x`, `y` and `text` of a trace (or of a frame's trace update) to the given rows.
 pub(crate) fn fill_points(
     trace: &mut Map<String, Value>,
@@ -382,12 +393,6 @@ pub(crate) fn fill_points(
     points: &[[f64; 2]],
     labels: &[String],
 ) {
-    // Row ids let plotly move each point to its own place in the next frame, also in
-    // traces whose rows change from frame to frame, such as the outlier rings.
-    trace.insert(
-        "ids".into(),
-        rows.iter().map(|&r| Value::from(r.to_string())).collect(),
-    );
     trace.insert(
         "x".into(),
         rows.iter().map(|&r| json_number(points[r][0])).collect(),

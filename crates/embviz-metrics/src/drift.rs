@@ -17,6 +17,8 @@ use ndarray::{Array1, Array2, ArrayView2, CowArray, Ix2};
 use rayon::prelude::*;
 
 use classes::{ClassGeometry, Classes};
+
+use crate::neighborhood::count_common;
 pub use report::{DriftMeasure, DriftReport, DriftStep};
 
 /// Default number of neighbours. With 10, replacing one neighbour gives a Jaccard distance
@@ -414,33 +416,9 @@ fn centroid_drift(
     Some(distances)
 }
 
-/// Returns the number of values two ascending lists of distinct values share.
-fn count_common(a: &[usize], b: &[usize]) -> usize {
-    let (mut i, mut j, mut common) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    common
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn common_values_of_sorted_lists() {
-        assert_eq!(count_common(&[1, 4, 6, 9], &[2, 4, 9, 11]), 2);
-        assert_eq!(count_common(&[1, 2], &[3, 4]), 0);
-        assert_eq!(count_common(&[7], &[7]), 1);
-    }
 
     #[test]
     fn jaccard_of_shared_neighbours() {

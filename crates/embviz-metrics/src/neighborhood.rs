@@ -211,7 +211,7 @@ fn sorted_lists(indices: &Array2<usize>) -> Array2<usize> {
 }
 
 /// Returns the number of values two ascending lists of distinct values share.
-fn count_common(a: &[usize], b: &[usize]) -> usize {
+pub(crate) fn count_common(a: &[usize], b: &[usize]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {

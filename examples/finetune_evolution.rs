@@ -415,6 +415,7 @@ fn disparity_report(
         "  {:<24} {:>12} {:>9} {:>11}",
         "step", "independent", "chained", "procrustes"
     );
+
     let mut csv = String::from("from,to,independent,chained,procrustes\n");
     for step in 0..names.len() - 1 {
         let values: Vec<f64> = runs
@@ -436,6 +437,7 @@ fn disparity_report(
             values[2]
         );
     }
+
     let mean = |values: &[f64]| values.iter().sum::<f64>() / values.len() as f64;
     let means: Vec<f64> = runs
         .iter()
@@ -451,6 +453,7 @@ fn disparity_report(
         means[1] / means[0],
         means[2] / means[0]
     );
+
     let shape: Vec<f64> = runs
         .iter()
         .map(|r| mean(r.disparity_to_previous()))

@@ -101,7 +101,7 @@ pub fn save_interactive_map<F: Float>(
 /// between classes and the class names as ticks. Hovering a cell shows both rows, each with
 /// its index in the input and its class, and the value.
 ///
-/// The file holds every cell: about 10 MB per million cells.
+/// The file contains every cell: about 10 MB per million cells.
 ///
 /// # Errors
 ///

@@ -781,3 +781,33 @@ fn six_frames_share_fixed_axes() {
         }
     }
 }
+
+#[test]
+fn only_animations_carry_row_ids() {
+    let figure = embedded_figure(
+        &InteractiveFigure::from(three_points())
+            .to_html()
+            .expect("valid figure"),
+    );
+    assert!(figure["data"][0].get("ids").is_none());
+
+    let animation = embedded_figure(
+        &two_frames()
+            .highlights(
+                "outliers",
+                vec![vec![true, false, false], vec![false, false, true]],
+            )
+            .to_html()
+            .expect("valid animation"),
+    );
+    assert_eq!(
+        animation["data"][0]["ids"],
+        serde_json::json!(["0", "1", "2"])
+    );
+    assert_eq!(animation["data"][1]["ids"], serde_json::json!(["0"]));
+    // The ring follows row 2 in the second frame.
+    assert_eq!(
+        animation["frames"][1]["data"][1]["ids"],
+        serde_json::json!(["2"])
+    );
+}

@@ -224,8 +224,8 @@ fn tsne_start(layout: &Array2<f64>) -> Option<Array2<f64>> {
 /// it, reflection) and translation, scaled to the spread of `previous`.
 ///
 /// The least-squares scale of the Procrustes fit is below the size ratio whenever the two
-/// shapes differ, so applying it frame after frame would shrink the maps at every step
-/// (a chained UMAP map fell to a twentieth of its size over four snapshots). Matching the
+/// shapes differ. Applied frame after frame, it shrank the maps at every step: a chained
+/// UMAP map fell to a twentieth of its size over four snapshots. Matching the
 /// spread keeps every aligned layout at the size of the first.
 fn align_onto(
     previous: &Array2<f64>,

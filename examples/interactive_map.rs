@@ -175,11 +175,11 @@ fn repeated(
     seed: u64,
 ) -> Result<Repeated, Box<dyn std::error::Error>> {
     let n = map.nrows();
-    let spread = map.std(0.0) * 0.01;
+    let spread = map.std_axis(ndarray::Axis(0), 0.0) * 0.01;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let big = Array2::from_shape_fn((n * times, 2), |(i, axis)| {
         let jitter: f64 = rng.random::<f64>() - 0.5;
-        map[[i % n, axis]] + if i < n { 0.0 } else { jitter * spread }
+        map[[i % n, axis]] + if i < n { 0.0 } else { jitter * spread[axis] }
     });
     let cycle = |len: usize| (0..len * times).map(move |i| i % len);
     let labels = match labels {

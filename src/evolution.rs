@@ -43,6 +43,18 @@ pub fn class_separation<F: Float>(
             found: format!("{} labels", labels.len()),
         });
     }
+    let mut classes = labels.to_vec();
+    classes.sort_unstable();
+    classes.dedup();
+    if classes.len() < 2 || classes.len() >= n {
+        return Err(Error::InvalidParameter {
+            name: "labels",
+            value: format!("{} classes for {n} rows", classes.len()),
+            expected: "between 2 classes and one fewer than the number of rows, as the \
+                       silhouette needs"
+                .to_owned(),
+        });
+    }
     if n_neighbors == 0 || n_neighbors >= n {
         return Err(Error::InvalidParameter {
             name: "n_neighbors",
@@ -78,7 +90,14 @@ pub fn class_separation<F: Float>(
 
 fn unit_rows(mut x: Array2<f64>) -> Result<Array2<f64>> {
     for (row, mut values) in x.axis_iter_mut(Axis(0)).enumerate() {
-        let norm = values.dot(&values).sqrt();
+        // Scaled by the largest magnitude first, so that the squares neither underflow
+        // nor overflow.
+        let largest = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        let norm = if largest > 0.0 {
+            largest * values.mapv(|v| (v / largest).powi(2)).sum().sqrt()
+        } else {
+            0.0
+        };
         if norm == 0.0 {
             return Err(Error::ZeroVector { what: "X", row });
         }
@@ -236,6 +255,19 @@ mod tests {
         assert!(separation[0].silhouette < 0.0, "{separation:?}");
         assert_eq!(separation[1].knn_accuracy, 1.0);
         assert!(separation[1].silhouette > 0.9, "{separation:?}");
+    }
+
+    #[test]
+    fn one_class_is_rejected_before_any_snapshot() {
+        let x = array![[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]];
+        let snapshots = Snapshots::new([("a", x.clone()), ("b", x)]).expect("valid");
+        match class_separation(&snapshots, &[4, 4, 4], 1, Metric::Cosine) {
+            Err(Error::InvalidParameter { name, value, .. }) => {
+                assert_eq!(name, "labels");
+                assert_eq!(value, "1 classes for 3 rows");
+            }
+            other => panic!("expected InvalidParameter, got {other:?}"),
+        }
     }
 
     #[test]

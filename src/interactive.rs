@@ -44,7 +44,7 @@ pub struct MapDetails<'a> {
 ///
 /// [`Error::ShapeMismatch`] when the map is not `n x 2`, or the labels, texts, scores or
 /// outlier flags do not have one entry per row; [`Error::NonFinite`] for NaN or infinite
-/// coordinates; [`Error::Render`] when the file cannot be written.
+/// coordinates; [`Error::Io`] or [`Error::Render`] when the file cannot be written.
 pub fn save_interactive_map<F: Float>(
     path: impl AsRef<Path>,
     map: &impl Matrix<F>,
@@ -106,7 +106,8 @@ pub fn save_interactive_map<F: Float>(
 /// # Errors
 ///
 /// [`Error::ShapeMismatch`] when the matrix is not square or the labels do not have one
-/// entry per row; [`Error::EmptyInput`]; [`Error::Render`] when the file cannot be written.
+/// entry per row; [`Error::EmptyInput`]; [`Error::InvalidParameter`] when no value is
+/// finite; [`Error::Io`] or [`Error::Render`] when the file cannot be written.
 pub fn save_interactive_heatmap<F: Float>(
     path: impl AsRef<Path>,
     similarity: &impl Matrix<F>,

@@ -811,3 +811,58 @@ fn only_animations_carry_row_ids() {
         serde_json::json!(["2"])
     );
 }
+
+#[test]
+fn animation_with_empty_frame_name_is_rejected() {
+    let first = array![[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]];
+    match InteractiveAnimation::new([("epoch 0", &first), ("", &first)]) {
+        Err(Error::InvalidParameter { name, value, .. }) => {
+            assert_eq!(name, "frame names");
+            assert_eq!(value, "an empty name for frame 1");
+        }
+        other => panic!("expected InvalidParameter, got {other:?}"),
+    }
+}
+
+#[test]
+fn class_name_keeps_its_colour_across_panels() {
+    let points = array![[0.0, 0.0], [1.0, 0.0]];
+    let first = InteractiveMap::new(&points)
+        .expect("valid")
+        .coloring(Coloring::categorical([0, 1], ["cat", "dog"]))
+        .highlight("outliers", [true, false]);
+    let second = InteractiveMap::new(&points)
+        .expect("valid")
+        .coloring(Coloring::categorical([0, 1], ["dog", "cat"]))
+        .highlight("outliers", [true, true]);
+    let html = InteractiveFigure::new()
+        .panel(first)
+        .panel(second)
+        .to_html()
+        .expect("valid figure");
+    let figure = embedded_figure(&html);
+    let color_of = |trace: usize| figure["data"][trace]["marker"]["color"].clone();
+    // Traces: cat, dog, rings of panel 1, then dog, cat, rings of panel 2.
+    assert_eq!(figure["data"][4]["name"], "cat");
+    assert_eq!(color_of(4), color_of(0));
+    assert_eq!(color_of(3), color_of(1));
+    // The one ring entry counts the rings of both panels.
+    assert_eq!(figure["data"][2]["name"], "outliers (3)");
+}
+
+#[test]
+fn column_labels_get_their_own_group_ticks() {
+    let heatmap = square_heatmap()
+        .labels(["a", "a", "b"])
+        .column_labels(["x", "y", "z"])
+        .groups(vec![0, 2, 3], ["A", "B"]);
+    let figure = embedded_figure(&heatmap.to_html().expect("valid heatmap"));
+    assert_eq!(
+        figure["layout"]["xaxis"]["tickvals"],
+        serde_json::json!(["0: x", "2: z"])
+    );
+    assert_eq!(
+        figure["layout"]["yaxis"]["tickvals"],
+        serde_json::json!(["0: a", "2: b"])
+    );
+}

@@ -50,11 +50,18 @@ impl ClassGeometry {
         let scales: Vec<f64> = if unit_rows {
             x.outer_iter()
                 .map(|row| {
-                    1.0 / row
+                    // Scaled by the largest magnitude first, so that the squares of very
+                    // small or very large values neither underflow nor overflow.
+                    let largest = row
                         .iter()
-                        .map(|v| v.to_f64_exact().powi(2))
-                        .sum::<f64>()
-                        .sqrt()
+                        .fold(0.0_f64, |m, v| m.max(v.to_f64_exact().abs()));
+                    let norm = largest
+                        * row
+                            .iter()
+                            .map(|v| (v.to_f64_exact() / largest).powi(2))
+                            .sum::<f64>()
+                            .sqrt();
+                    1.0 / norm
                 })
                 .collect()
         } else {

@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 use super::map::{axis_json, config, legend_json, marker_size};
 use super::page::{escape_plotly_text, page, save_html};
 use super::points::{
-    HoverInfo, RenderMode, check_count, check_length, color_traces, fill_points, highlight_style,
-    insert_ids, padded_limits, read_points, trace,
+    HoverInfo, RenderMode, check_count, check_length, color_traces, f32_is_enough, fill_points,
+    highlight_style, insert_ids, padded_limits, read_points, trace,
 };
 use crate::Coloring;
 
@@ -60,8 +60,8 @@ impl InteractiveAnimation {
     ///
     /// # Errors
     ///
-    /// - [`Error::InvalidParameter`] when no frame is given, or two frames have the same
-    ///   name.
+    /// - [`Error::InvalidParameter`] when no frame is given, a frame name is empty, or two
+    ///   frames have the same name.
     /// - [`Error::ShapeMismatch`] when a layout has another number of rows than the first;
     ///   the message names both frames.
     /// - [`Error::InSnapshot`] naming the frame, around [`Error::NonFinite`] with the row and
@@ -86,6 +86,15 @@ impl InteractiveAnimation {
                     what: "frame coordinates",
                     expected: format!("{} rows, as in frame {:?}", first.len(), names[0]),
                     found: format!("{} rows in frame {name:?}", points.len()),
+                });
+            }
+            if name.is_empty() {
+                return Err(Error::InvalidParameter {
+                    name: "frame names",
+                    value: format!("an empty name for frame {}", names.len()),
+                    expected: "a non-empty name for every frame: the slider finds frames by \
+                               name"
+                        .to_owned(),
                 });
             }
             if let Some(first) = names.iter().position(|known| *known == name) {
@@ -233,9 +242,9 @@ impl InteractiveAnimation {
     ///
     /// # Errors
     ///
-    /// The errors of [`to_html`](Self::to_html), [`Error::Io`] naming the folder when a
-    /// missing parent folder cannot be created, and [`Error::Render`] when the file cannot
-    /// be written.
+    /// The errors of [`to_html`](Self::to_html), [`Error::Io`] naming the path when a
+    /// missing parent folder cannot be created or the written file cannot be moved into
+    /// place, and [`Error::Render`] when the file cannot be written.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let html = self.to_html()?;
         save_html(path.as_ref(), &html)
@@ -305,6 +314,7 @@ impl InteractiveAnimation {
             (highlight_style(name, size, true), rows)
         });
 
+        let narrow = f32_is_enough(self.frames.iter().flatten());
         let mut data = Vec::new();
         let mut frames = Vec::new();
         for frame in 0..self.frames.len() {
@@ -314,24 +324,30 @@ impl InteractiveAnimation {
             for spec in &specs {
                 if frame == 0 {
                     data.push(with_ids(
-                        trace(&spec.style, trace_type, &spec.rows, points, &labels, None),
+                        trace(
+                            &spec.style,
+                            trace_type,
+                            (&spec.rows, points, narrow),
+                            &labels,
+                            None,
+                        ),
                         &spec.rows,
                     ));
                 }
                 let mut update = Map::new();
-                fill_points(&mut update, &spec.rows, points, &labels);
+                fill_points(&mut update, (&spec.rows, points, narrow), &labels);
                 insert_ids(&mut update, &spec.rows);
                 updates.push(Value::Object(update));
             }
             if let Some((style, rows)) = &highlight {
                 if frame == 0 {
                     data.push(with_ids(
-                        trace(style, trace_type, &rows[0], points, &labels, None),
+                        trace(style, trace_type, (&rows[0], points, narrow), &labels, None),
                         &rows[0],
                     ));
                 }
                 let mut update = Map::new();
-                fill_points(&mut update, &rows[frame], points, &labels);
+                fill_points(&mut update, (&rows[frame], points, narrow), &labels);
                 insert_ids(&mut update, &rows[frame]);
                 updates.push(Value::Object(update));
             }

@@ -153,9 +153,9 @@ impl InteractiveHeatmap {
     ///
     /// # Errors
     ///
-    /// The errors of [`to_html`](Self::to_html), [`Error::Io`] naming the folder when a
-    /// missing parent folder cannot be created, and [`Error::Render`] when the file cannot
-    /// be written.
+    /// The errors of [`to_html`](Self::to_html), [`Error::Io`] naming the path when a
+    /// missing parent folder cannot be created or the written file cannot be moved into
+    /// place, and [`Error::Render`] when the file cannot be written.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let html = self.to_html()?;
         save_html(path.as_ref(), &html)
@@ -189,7 +189,11 @@ impl InteractiveHeatmap {
                 .map(|g| row_names[middle(g)].as_str())
                 .collect();
             let tick_text: Vec<String> = names.iter().map(|n| escape_plotly_text(n)).collect();
-            row_ticks = Some((tick_values.clone(), tick_text.clone()));
+            // A square matrix is grouped the same way along its columns.
+            let column_ticks: Vec<&str> = (0..names.len())
+                .map(|g| column_names[middle(g).min(n_columns - 1)].as_str())
+                .collect();
+            row_ticks = Some((tick_values.clone(), tick_text.clone(), column_ticks));
             for &boundary in &boundaries[1..boundaries.len() - 1] {
                 let at = boundary as f64 - 0.5;
                 // A horizontal line below the group's last row, and for a square matrix a
@@ -228,11 +232,11 @@ impl InteractiveHeatmap {
         let mut y_axis =
             json!({ "type": "category", "autorange": "reversed", "title": { "text": "row" } });
         let mut x_axis = json!({ "type": "category", "title": { "text": "column" } });
-        if let Some((values, text)) = row_ticks {
+        if let Some((values, text, column_values)) = row_ticks {
             y_axis["tickvals"] = json!(values);
             y_axis["ticktext"] = json!(text);
             if square {
-                x_axis["tickvals"] = json!(values);
+                x_axis["tickvals"] = json!(column_values);
                 x_axis["ticktext"] = json!(text);
             }
         } else if n_rows > 60 {

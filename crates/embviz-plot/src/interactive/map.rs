@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 
 use super::page::{escape_plotly_text, page, save_html};
 use super::points::{
-    HoverInfo, RenderMode, check_length, color_traces, highlight_style, padded_limits, read_points,
-    trace,
+    HoverInfo, RenderMode, check_length, color_traces, f32_is_enough, highlight_style,
+    padded_limits, read_points, trace,
 };
 use crate::Coloring;
 
@@ -170,8 +170,8 @@ impl InteractiveMap {
 ///
 /// The file embeds plotly.js and the data, so it opens offline in any browser, with no
 /// server. Readers can hover a point to read its label, zoom, pan, box- or lasso-select,
-/// and click a legend entry to hide or show a class in every panel: a class has the same
-/// colour in every panel. Above [`RenderMode::WEBGL_ABOVE`] points the markers are drawn
+/// and click a legend entry to hide or show a class in every panel: a class name keeps the
+/// colour it has in the first panel that has it. Above [`RenderMode::WEBGL_ABOVE`] points the markers are drawn
 /// with WebGL, which keeps 100,000 points responsive.
 ///
 /// # Example
@@ -264,9 +264,9 @@ impl InteractiveFigure {
     ///
     /// # Errors
     ///
-    /// The errors of [`to_html`](Self::to_html), [`Error::Io`] naming the folder when a
-    /// missing parent folder cannot be created, and [`Error::Render`] when the file cannot
-    /// be written.
+    /// The errors of [`to_html`](Self::to_html), [`Error::Io`] naming the path when a
+    /// missing parent folder cannot be created or the written file cannot be moved into
+    /// place, and [`Error::Render`] when the file cannot be written.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let html = self.to_html()?;
         save_html(path.as_ref(), &html)
@@ -297,10 +297,27 @@ impl InteractiveFigure {
         let trace_type = self.render_mode.trace_type(total_points);
         let marker_size = marker_size(total_points / n_panels);
 
+        let narrow = f32_is_enough(self.panels.iter().flat_map(|panel| panel.points.iter()));
+        let continuous = self
+            .panels
+            .iter()
+            .any(|panel| matches!(panel.coloring, Coloring::Continuous { .. }));
+        // A colorbar beside each continuous panel needs a wider gap between columns.
+        let column_gap = if continuous { 0.14 } else { 0.06 };
+        let highlighted: usize = self
+            .panels
+            .iter()
+            .filter_map(|panel| panel.highlight.as_ref())
+            .map(|(_, mask)| mask.iter().filter(|&&flag| flag).count())
+            .sum();
+
         let mut data = Vec::new();
         let mut layout = Map::new();
         let mut annotations = Vec::new();
         let mut legend_shown = std::collections::HashSet::new();
+        // A class name keeps the colour it has in the first panel that has it.
+        let mut class_colors: std::collections::HashMap<String, Value> =
+            std::collections::HashMap::new();
         for (index, panel) in self.panels.iter().enumerate() {
             let axis = if index == 0 {
                 String::new()
@@ -309,6 +326,10 @@ impl InteractiveFigure {
             };
             let (x_ref, y_ref) = (format!("x{axis}"), format!("y{axis}"));
             let labels = panel.hover_labels();
+            let (column, row) = (index % columns, index / columns);
+            let x_domain = domain(column, columns, column_gap);
+            // Rows count from the top of the page.
+            let y_domain = domain(rows - 1 - row, rows, 0.12);
             for spec in color_traces(&panel.coloring, panel.len(), marker_size, true) {
                 let mut style = spec.style.clone();
                 let group = style
@@ -316,18 +337,30 @@ impl InteractiveFigure {
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_owned();
+                if let Some(Value::Object(marker)) = style.get_mut("marker") {
+                    if group.starts_with("class ") {
+                        let color = marker.get("color").cloned().unwrap_or(Value::Null);
+                        let kept = class_colors.entry(group.clone()).or_insert(color);
+                        marker.insert("color".into(), kept.clone());
+                    }
+                    // Each continuous panel gets its own colorbar, beside the panel.
+                    if let Some(Value::Object(colorbar)) = marker.get_mut("colorbar") {
+                        colorbar.insert("x".into(), (x_domain[1] + 0.01).into());
+                        colorbar.insert("xanchor".into(), "left".into());
+                        colorbar.insert("y".into(), ((y_domain[0] + y_domain[1]) / 2.0).into());
+                        colorbar.insert("yanchor".into(), "middle".into());
+                        colorbar.insert("len".into(), (y_domain[1] - y_domain[0]).into());
+                        colorbar.insert("thickness".into(), 14.into());
+                    }
+                }
                 let first = group.is_empty() || legend_shown.insert(group);
                 if !first {
                     style.insert("showlegend".into(), false.into());
-                    if let Some(Value::Object(marker)) = style.get_mut("marker") {
-                        marker.insert("showscale".into(), false.into());
-                    }
                 }
                 data.push(trace(
                     &style,
                     trace_type,
-                    &spec.rows,
-                    &panel.points,
+                    (&spec.rows, &panel.points, narrow),
                     &labels,
                     Some((&x_ref, &y_ref)),
                 ));
@@ -335,22 +368,18 @@ impl InteractiveFigure {
             if let Some((name, mask)) = &panel.highlight {
                 let rows: Vec<usize> = (0..panel.len()).filter(|&r| mask[r]).collect();
                 let show = legend_shown.insert("highlight".to_owned());
-                let name = format!("{name} ({})", rows.len());
+                // One legend entry toggles the rings of every panel, so it counts them all.
+                let name = format!("{name} ({highlighted})");
                 let style = highlight_style(&name, marker_size, show);
                 data.push(trace(
                     &style,
                     trace_type,
-                    &rows,
-                    &panel.points,
+                    (&rows, &panel.points, narrow),
                     &labels,
                     Some((&x_ref, &y_ref)),
                 ));
             }
 
-            let (column, row) = (index % columns, index / columns);
-            let x_domain = domain(column, columns, 0.06);
-            // Rows count from the top of the page.
-            let y_domain = domain(rows - 1 - row, rows, 0.12);
             let limits = padded_limits(panel.points.iter());
             layout.insert(
                 format!("xaxis{axis}"),
@@ -379,11 +408,7 @@ impl InteractiveFigure {
         );
         layout.insert("hovermode".into(), "closest".into());
         layout.insert("dragmode".into(), "zoom".into());
-        let colorbar = self
-            .panels
-            .iter()
-            .any(|panel| matches!(panel.coloring, Coloring::Continuous { .. }));
-        layout.insert("legend".into(), legend_json(colorbar));
+        layout.insert("legend".into(), legend_json(continuous));
         layout.insert(
             "template".into(),
             json!({ "layout": { "plot_bgcolor": "#ffffff" } }),

@@ -354,19 +354,47 @@ pub(crate) fn json_number(value: f64) -> Value {
     }
 }
 
+/// Returns whether coordinates can be written at `f32` precision without merging points:
+/// false when the coordinates lie far from 0 compared with their spread (above 2^20 times
+/// the span), where `f32` would round neighbouring points onto one value.
+pub(crate) fn f32_is_enough<'a>(points: impl Iterator<Item = &'a [f64; 2]>) -> bool {
+    let mut low = [f64::INFINITY; 2];
+    let mut high = [f64::NEG_INFINITY; 2];
+    for point in points {
+        for axis in 0..2 {
+            low[axis] = low[axis].min(point[axis]);
+            high[axis] = high[axis].max(point[axis]);
+        }
+    }
+    (0..2).all(|axis| {
+        let largest = low[axis].abs().max(high[axis].abs());
+        let span = high[axis] / 2.0 - low[axis] / 2.0;
+        span <= 0.0 || largest / span <= 2f64.powi(19)
+    })
+}
+
+/// Converts a coordinate to JSON: at `f32` precision when `narrow`, else as the shortest
+/// decimal of the `f64`.
+pub(crate) fn json_coordinate(value: f64, narrow: bool) -> Value {
+    if narrow {
+        json_number(value)
+    } else {
+        Value::from(value)
+    }
+}
+
 /// Builds a trace object from a spec, the coordinates of its rows and their hover labels.
 pub(crate) fn trace(
     spec_style: &Map<String, Value>,
     trace_type: &str,
-    rows: &[usize],
-    points: &[[f64; 2]],
+    (rows, points, narrow): (&[usize], &[[f64; 2]], bool),
     labels: &[String],
     axes: Option<(&str, &str)>,
 ) -> Value {
     let mut trace = spec_style.clone();
     trace.insert("type".into(), trace_type.into());
     trace.insert("mode".into(), "markers".into());
-    fill_points(&mut trace, rows, points, labels);
+    fill_points(&mut trace, (rows, points, narrow), labels);
     trace.insert("hovertemplate".into(), "%{text}<extra></extra>".into());
     if let Some((x, y)) = axes {
         trace.insert("xaxis".into(), x.into());
@@ -389,17 +417,20 @@ pub(crate) fn insert_ids(trace: &mut Map<String, Value>, rows: &[usize]) {
 /// Sets `x`, `y` and `text` of a trace (or of a frame's trace update) to the given rows.
 pub(crate) fn fill_points(
     trace: &mut Map<String, Value>,
-    rows: &[usize],
-    points: &[[f64; 2]],
+    (rows, points, narrow): (&[usize], &[[f64; 2]], bool),
     labels: &[String],
 ) {
     trace.insert(
         "x".into(),
-        rows.iter().map(|&r| json_number(points[r][0])).collect(),
+        rows.iter()
+            .map(|&r| json_coordinate(points[r][0], narrow))
+            .collect(),
     );
     trace.insert(
         "y".into(),
-        rows.iter().map(|&r| json_number(points[r][1])).collect(),
+        rows.iter()
+            .map(|&r| json_coordinate(points[r][1], narrow))
+            .collect(),
     );
     trace.insert(
         "text".into(),
@@ -476,6 +507,16 @@ mod tests {
         let label = wrapped(&"\u{65e5}".repeat(100));
         assert_eq!(label.matches("<br>").count(), 1);
         assert!(label.starts_with(&"\u{65e5}".repeat(WRAP_CHARS)), "{label}");
+    }
+
+    #[test]
+    fn far_offsets_keep_f64_coordinates() {
+        let near = [[0.5, 1.0], [2.0, -3.0]];
+        assert!(f32_is_enough(near.iter()));
+        let far = [[1e8 + 1.0, 0.0], [1e8 + 3.0, 1.0]];
+        assert!(!f32_is_enough(far.iter()));
+        assert_eq!(json_coordinate(1e8 + 1.0, false).to_string(), "100000001.0");
+        assert_eq!(json_coordinate(1e8 + 1.0, true).to_string(), "100000000.0");
     }
 
     #[test]

@@ -170,10 +170,10 @@ impl AlignedLayouts {
     ///
     /// # Errors
     ///
-    /// - [`Error::InvalidParameter`] (`snapshots`) for fewer than 2 snapshots, and for a
-    ///   snapshot that is empty, has ragged rows, contains NaN or infinity or, with the
-    ///   cosine metric, a zero row. The value names the snapshot (`"snapshot 3"`,
-    ///   counting from 0) and the message gives the row and column.
+    /// - [`Error::InvalidParameter`] (`snapshots`) for fewer than 2 snapshots.
+    /// - [`Error::InSnapshot`] naming the snapshot by its position (`"3"`, counting from 0)
+    ///   around [`Error::EmptyInput`], [`Error::RaggedRows`], [`Error::NonFinite`] (with
+    ///   the row and column) or, with the cosine metric, [`Error::ZeroVector`].
     /// - [`Error::ShapeMismatch`] (`snapshots`) when a snapshot has a different row count
     ///   than snapshot 0; both counts are given.
     /// - [`Error::InvalidParameter`] (`chained_early_exaggeration`) below 1 or not finite.

@@ -51,7 +51,8 @@ pub enum Reflection {
 ///
 /// which carries `moving` onto `reference` in `reference`'s own frame. `R` is
 /// `scipy.linalg.orthogonal_procrustes(moving_centred, reference_centred)[0]`, and `scale`
-/// is the least-squares factor `trace(S) / |moving_centred|^2`. scipy's `procrustes`
+/// is the least-squares factor `trace(S) * |reference_centred| / |moving_centred|`, with
+/// `S` from the standardised matrices as above. scipy's `procrustes`
 /// returns the transpose of this `R`, because it maps `reference` onto `moving`.
 ///
 /// Reference: W. Kabsch (1976), "A solution for the best rotation to relate two sets of

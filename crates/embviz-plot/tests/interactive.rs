@@ -331,7 +331,7 @@ fn heatmap_without_finite_value_is_rejected() {
 }
 
 #[test]
-fn panels_with_other_class_names_get_their_own_legend_entries() {
+fn other_class_names_get_own_legend_entries() {
     let points = array![[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]];
     let classes = InteractiveMap::new(&points)
         .expect("valid")
@@ -345,7 +345,7 @@ fn panels_with_other_class_names_get_their_own_legend_entries() {
         .to_html()
         .expect("valid figure");
     let figure = embedded_figure(&html);
-    let shown: Vec<&str> = figure["data"]
+    let legend_names: Vec<&str> = figure["data"]
         .as_array()
         .expect("traces")
         .iter()
@@ -353,7 +353,7 @@ fn panels_with_other_class_names_get_their_own_legend_entries() {
         .map(|trace| trace["name"].as_str().expect("named trace"))
         .collect();
     // "cat" appears once although both panels have it; "cluster 0" gets its own entry.
-    assert_eq!(shown, ["cat", "dog", "cluster 0"]);
+    assert_eq!(legend_names, ["cat", "dog", "cluster 0"]);
 }
 
 #[test]

@@ -170,9 +170,9 @@ impl InteractiveMap {
 ///
 /// The file embeds plotly.js and the data, so it opens offline in any browser, with no
 /// server. Readers can hover a point to read its label, zoom, pan, box- or lasso-select,
-/// and click a legend entry to hide or show a class in every panel: a class name keeps the
-/// colour it has in the first panel that has it. Above [`RenderMode::WEBGL_ABOVE`] points the markers are drawn
-/// with WebGL, which keeps 100,000 points responsive.
+/// and click a legend entry to hide or show a class in every panel. A class name keeps the
+/// colour it has in the first panel that has it. Above [`RenderMode::WEBGL_ABOVE`] points
+/// the markers are drawn with WebGL, which keeps 100,000 points responsive.
 ///
 /// # Example
 ///
@@ -340,8 +340,8 @@ impl InteractiveFigure {
                 if let Some(Value::Object(marker)) = style.get_mut("marker") {
                     if group.starts_with("class ") {
                         let color = marker.get("color").cloned().unwrap_or(Value::Null);
-                        let kept = class_colors.entry(group.clone()).or_insert(color);
-                        marker.insert("color".into(), kept.clone());
+                        let first_color = class_colors.entry(group.clone()).or_insert(color);
+                        marker.insert("color".into(), first_color.clone());
                     }
                     // Each continuous panel gets its own colorbar, beside the panel.
                     if let Some(Value::Object(colorbar)) = marker.get_mut("colorbar") {

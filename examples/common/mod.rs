@@ -41,7 +41,17 @@ pub(crate) fn exit_with(result: Result<(), Box<dyn std::error::Error>>) -> ExitC
 /// Prints the libraries' `log` records to stderr, with the seconds since the start:
 /// warnings by default, or down to the level the environment variable `EMBVIZ_LOG` names
 /// (`off`, `error`, `warn`, `info`, `debug`, `trace`).
+///
+/// Also restores the default action of `SIGPIPE` on Unix, so that an example piped into
+/// `head` stops quietly when `head` exits, as command-line tools do, instead of panicking
+/// on the failed write.
 pub(crate) fn init_log() {
+    #[cfg(unix)]
+    // SAFETY: called at the start of `main`, before any other thread exists. Setting a
+    // signal's action to the default has no other precondition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let level = match std::env::var("EMBVIZ_LOG").as_deref() {
         Ok("off") => return,
         Ok("error") => log::LevelFilter::Error,

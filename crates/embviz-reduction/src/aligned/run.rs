@@ -189,7 +189,10 @@ fn fit_frame<F: Float>(
                 umap = umap.seed(seed);
             }
             if let Some(start) = start {
-                umap = umap.init(umap::Init::Given(start.clone()));
+                let learning_rate = umap.learning_rate * params.chained_umap_learning_rate_factor;
+                umap = umap
+                    .init(umap::Init::Given(start.clone()))
+                    .learning_rate(learning_rate);
             }
             let fitted = umap.fit_with(&x, observer)?;
             Ok(Frame {

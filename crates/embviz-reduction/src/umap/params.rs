@@ -90,7 +90,7 @@ pub struct Umap {
     pub(super) n_components: usize,
     pub(super) metric: Metric,
     pub(super) n_epochs: Epochs,
-    pub(super) learning_rate: f64,
+    pub(crate) learning_rate: f64,
     pub(super) init: Init,
     pub(super) min_dist: f64,
     pub(super) spread: f64,

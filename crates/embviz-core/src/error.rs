@@ -111,6 +111,17 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// The content of a file is invalid for a reason that other variants describe, such
+    /// as a NaN in a `.npy` file ([`Error::NonFinite`], with the row and column).
+    #[error("{path}: {source}")]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// The error found in its content.
+        #[source]
+        source: Box<Error>,
+    },
+
     /// Reading or writing a file failed at the operating-system level.
     #[error("cannot access {path}: {source}")]
     Io {
@@ -173,6 +184,14 @@ impl Error {
             name,
             value: value.to_string(),
             expected: expected.into(),
+        }
+    }
+
+    /// Wraps `self` in an [`Error::InFile`] naming the file it was found in.
+    pub fn in_file(self, path: impl Into<PathBuf>) -> Self {
+        Self::InFile {
+            path: path.into(),
+            source: Box::new(self),
         }
     }
 

@@ -3,10 +3,9 @@
 
 use ndarray::Array2;
 
-use crate::{Error, Float, Result, validate};
-
-/// Name of a snapshot's matrix in the errors that [`Error::InSnapshot`] wraps.
-const MATRIX_NAME: &str = "X";
+#[cfg(doc)]
+use crate::Error;
+use crate::{Float, Result, validate};
 
 /// Two or more named matrices that embed the same rows in the same order, one matrix per
 /// step of a process such as fine-tuning.
@@ -167,32 +166,11 @@ impl<F> ExactSizeIterator for SnapshotsIter<'_, F> {}
 
 /// Checks the count, emptiness, row counts and finiteness of the snapshots.
 fn check_snapshots<F: Float>(names: &[String], matrices: &[Array2<F>]) -> Result<()> {
-    if matrices.len() < 2 {
-        let count = match matrices.len() {
-            1 => "1 snapshot".to_owned(),
-            n => format!("{n} snapshots"),
-        };
-        return Err(Error::invalid_parameter(
-            "snapshots",
-            count,
-            "following rows across snapshots needs two or more, so pass the embeddings of at \
-             least two checkpoints",
-        ));
-    }
-
-    let n_rows = matrices[0].nrows();
-    for (name, matrix) in names.iter().zip(matrices) {
-        let view = matrix.view();
-        validate::non_empty(MATRIX_NAME, &view).map_err(|e| e.in_snapshot(name))?;
-        if matrix.nrows() != n_rows {
-            let error = Error::ShapeMismatch {
-                what: MATRIX_NAME,
-                expected: format!("{n_rows} rows, as in the first snapshot {}", names[0]),
-                found: format!("{} rows", matrix.nrows()),
-            };
-            return Err(error.in_snapshot(name));
-        }
-        validate::finite(MATRIX_NAME, &view).map_err(|e| e.in_snapshot(name))?;
-    }
+    validate::snapshot_matrices(
+        names,
+        matrices,
+        "following rows across snapshots needs two or more, so pass the embeddings of at \
+         least two checkpoints",
+    )?;
     Ok(())
 }

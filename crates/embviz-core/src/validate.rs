@@ -113,6 +113,59 @@ pub fn n_columns<F>(what: &'static str, x: &ArrayView2<'_, F>, expected: usize) 
     Ok(())
 }
 
+/// Name of one snapshot's matrix in the errors that [`Error::InSnapshot`] wraps.
+pub const SNAPSHOT_MATRIX: &str = "embedding matrix";
+
+/// Converts a sequence of snapshots to row-contiguous form and checks it: at least two
+/// snapshots, each non-empty and finite, all with the row count of the first. `names` has
+/// one name per snapshot, and `too_few` explains why two are needed and what to do instead.
+///
+/// # Errors
+///
+/// - [`Error::InvalidParameter`] (`snapshots`) for fewer than two snapshots, with the
+///   count as `"1 snapshot"` or `"0 snapshots"`.
+/// - [`Error::InSnapshot`] naming the first invalid snapshot, around
+///   [`Error::RaggedRows`], [`Error::EmptyInput`] or [`Error::NonFinite`] (with the row and
+///   column within that snapshot), or around [`Error::ShapeMismatch`] for a row count that
+///   differs from the first snapshot's.
+pub fn snapshot_matrices<'a, F: Float, M: Matrix<F>>(
+    names: &[String],
+    snapshots: &'a [M],
+    too_few: &str,
+) -> Result<Vec<CowArray<'a, F, Ix2>>> {
+    debug_assert_eq!(names.len(), snapshots.len(), "one name per snapshot");
+    if snapshots.len() < 2 {
+        let count = match snapshots.len() {
+            1 => "1 snapshot".to_owned(),
+            n => format!("{n} snapshots"),
+        };
+        return Err(Error::invalid_parameter("snapshots", count, too_few));
+    }
+
+    let mut matrices = Vec::with_capacity(snapshots.len());
+    for (name, snapshot) in names.iter().zip(snapshots) {
+        let x = input_matrix(SNAPSHOT_MATRIX, snapshot).map_err(|e| e.in_snapshot(name))?;
+        if let Some(first) = matrices
+            .first()
+            .map(|first: &CowArray<'a, F, Ix2>| first.nrows())
+            && x.nrows() != first
+        {
+            let error = Error::ShapeMismatch {
+                what: SNAPSHOT_MATRIX,
+                expected: format!(
+                    "{first} rows, as in the first snapshot {}, with row i the same item in \
+                     every snapshot",
+                    names[0]
+                ),
+                found: format!("{} rows", x.nrows()),
+            };
+            return Err(error.in_snapshot(name));
+        }
+        matrices.push(x);
+    }
+    Ok(matrices)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

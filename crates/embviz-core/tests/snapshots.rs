@@ -151,7 +151,8 @@ fn nan_names_snapshot_row_and_column() {
         Snapshots::new(vec![("epoch_0", Array2::zeros((4, 3))), ("epoch_1", last)]).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "snapshot epoch_1: X contains NaN at row 2, column 1: remove or impute non-finite values"
+        "snapshot epoch_1: embedding matrix contains NaN at row 2, column 1: remove or impute \
+         non-finite values"
     );
     match inner_error(error, "epoch_1") {
         Error::NonFinite {

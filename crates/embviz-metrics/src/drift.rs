@@ -25,9 +25,6 @@ pub use report::{DriftMeasure, DriftReport, DriftStep};
 /// of `1 - 9/11`, about 0.18, so the values are steps fine enough to rank rows by.
 const DEFAULT_N_NEIGHBORS: usize = 10;
 
-/// Name of a snapshot's matrix in the errors that [`Error::InSnapshot`] wraps.
-const MATRIX_NAME: &str = "X";
-
 /// Measures how rows move between consecutive snapshots of the same rows, such as the
 /// embeddings of one evaluation set saved after each fine-tuning epoch.
 ///
@@ -257,37 +254,17 @@ impl Drift {
         snapshots: &'a [M],
         labels: Option<&[usize]>,
     ) -> Result<Vec<CowArray<'a, F, Ix2>>> {
-        if snapshots.len() < 2 {
-            let count = match snapshots.len() {
-                1 => "1 snapshot".to_owned(),
-                n => format!("{n} snapshots"),
-            };
-            return Err(Error::invalid_parameter(
-                "snapshots",
-                count,
-                "drift compares consecutive snapshots, so pass the embeddings of at least two \
-                 checkpoints",
-            ));
-        }
-
-        let mut matrices = Vec::with_capacity(snapshots.len());
-        for (name, snapshot) in names.iter().zip(snapshots) {
-            let x =
-                validate::input_matrix(MATRIX_NAME, snapshot).map_err(|e| e.in_snapshot(name))?;
-            matrices.push(x);
-        }
+        let matrices = validate::snapshot_matrices(
+            names,
+            snapshots,
+            "drift compares consecutive snapshots, so pass the embeddings of at least two \
+             checkpoints",
+        )?;
         let n_rows = matrices[0].nrows();
         for (name, x) in names.iter().zip(&matrices) {
-            if x.nrows() != n_rows {
-                let error = Error::ShapeMismatch {
-                    what: MATRIX_NAME,
-                    expected: format!("{n_rows} rows, as in the first snapshot {}", names[0]),
-                    found: format!("{} rows", x.nrows()),
-                };
-                return Err(error.in_snapshot(name));
-            }
             if self.metric == Metric::Cosine {
-                validate::no_zero_rows(MATRIX_NAME, &x.view()).map_err(|e| e.in_snapshot(name))?;
+                validate::no_zero_rows(validate::SNAPSHOT_MATRIX, &x.view())
+                    .map_err(|e| e.in_snapshot(name))?;
             }
         }
 

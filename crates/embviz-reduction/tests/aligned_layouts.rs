@@ -6,7 +6,7 @@
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
-use embviz_core::{Error, Metric};
+use embviz_core::{Error, Metric, Snapshots};
 use embviz_io::read_npy;
 use embviz_reduction::aligned::{AlignedLayouts, Alignment, FittedAlignedLayouts};
 use embviz_reduction::tsne::Tsne;
@@ -168,7 +168,7 @@ fn one_snapshot_is_rejected() {
     let snapshots = synthetic_snapshots(1);
     match AlignedLayouts::new(small_tsne()).fit(&snapshots) {
         Err(Error::InvalidParameter { name, value, .. }) => {
-            assert_eq!((name, value.as_str()), ("snapshots", "1"));
+            assert_eq!((name, value.as_str()), ("snapshots", "1 snapshot"));
         }
         other => panic!("expected InvalidParameter, got {other:?}"),
     }
@@ -178,21 +178,36 @@ fn one_snapshot_is_rejected() {
 fn mismatched_rows_are_rejected() {
     let mut snapshots = synthetic_snapshots(3);
     snapshots[2] = snapshots[2].slice(s![..29, ..]).to_owned();
-    match AlignedLayouts::new(small_tsne()).fit(&snapshots) {
-        Err(Error::ShapeMismatch {
+    let error = AlignedLayouts::new(small_tsne())
+        .fit(&snapshots)
+        .unwrap_err();
+    let message = error.to_string();
+    let inner = match error {
+        Error::InSnapshot { name, source } => {
+            assert_eq!(name, "2");
+            *source
+        }
+        other => panic!("expected InSnapshot, got {other:?}"),
+    };
+    match inner {
+        Error::ShapeMismatch {
             what,
             expected,
             found,
-        }) => {
-            assert_eq!(what, "snapshots");
+        } => {
+            assert_eq!(what, "embedding matrix");
             assert!(
-                expected.starts_with("30 rows in every snapshot"),
+                expected.starts_with("30 rows, as in the first snapshot 0"),
                 "{expected}"
             );
-            assert_eq!(found, "29 rows in snapshot 2");
+            assert_eq!(found, "29 rows");
         }
         other => panic!("expected ShapeMismatch, got {other:?}"),
     }
+    assert!(
+        message.starts_with("snapshot 2: embedding matrix has the wrong shape"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -428,5 +443,20 @@ fn procrustes_aligned_matches_procrustes_fit() {
     assert_eq!(
         aligned.displacement_to_previous(),
         fitted.displacement_to_previous()
+    );
+}
+
+#[test]
+fn named_snapshots_fit_like_matrices() {
+    let matrices = synthetic_snapshots(3);
+    let names = ["epoch_0", "epoch_1", "epoch_2"];
+    let snapshots = Snapshots::new(names.into_iter().zip(matrices.iter().cloned())).expect("valid");
+    let params = AlignedLayouts::new(small_tsne());
+    let named = params.fit_snapshots(&snapshots).expect("valid snapshots");
+    let unnamed = params.fit(&matrices).expect("valid snapshots");
+    assert_eq!(named.layouts(), unnamed.layouts());
+    assert_eq!(
+        named.disparity_to_previous(),
+        unnamed.disparity_to_previous()
     );
 }

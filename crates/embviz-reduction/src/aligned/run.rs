@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use embviz_core::{Error, Float, Matrix, Observer, Progress, Result, validate};
-use ndarray::{Array1, Array2, ArrayView2, Axis, CowArray, Ix2};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
 
 use super::model::FittedAlignedLayouts;
 use super::params::{AlignedLayouts, Alignment, Reducer};
@@ -16,14 +16,20 @@ const STAGE: &str = "snapshots";
 
 pub(super) fn fit<F: Float, M: Matrix<F>>(
     params: &AlignedLayouts,
+    names: &[String],
     snapshots: &[M],
     observer: &mut Observer<'_>,
 ) -> Result<FittedAlignedLayouts> {
-    let inputs = checked_snapshots(snapshots)?;
+    let inputs = validate::snapshot_matrices(
+        names,
+        snapshots,
+        "aligning layouts needs two or more, so map a single snapshot with Tsne::fit or \
+         Umap::fit",
+    )?;
     let n_snapshots = inputs.len();
     let started = Instant::now();
     log::info!(
-        "aligned layouts: {n_snapshots} snapshots of {} rows, {} with {:?} alignment",
+        "aligned layouts: {n_snapshots} snapshots of {} rows, {} with {} alignment",
         inputs[0].nrows(),
         match params.reducer {
             Reducer::Tsne(_) => "t-SNE",
@@ -42,8 +48,9 @@ pub(super) fn fit<F: Float, M: Matrix<F>>(
             Alignment::Chained => previous,
             Alignment::Independent | Alignment::Procrustes => None,
         };
+        let name = &names[index];
         let frame = fit_frame(params, x.view(), start, seed, observer)
-            .map_err(|error| data_error_in_snapshot(index, error))?;
+            .map_err(|error| data_error_in_snapshot(name, error))?;
         seed = Some(frame.seed);
 
         let layout = match (params.alignment, previous) {
@@ -58,19 +65,19 @@ pub(super) fn fit<F: Float, M: Matrix<F>>(
         layouts.push(layout);
         let done = index + 1;
         log::info!(
-            "aligned layouts: snapshot {index} ({done} of {n_snapshots}) done in {:.2?}",
+            "aligned layouts: snapshot {name} ({done} of {n_snapshots}) done in {:.2?}",
             frame_started.elapsed()
         );
 
         if frame.stopped_early {
             stopped_early = true;
-            log::info!("aligned layouts: stopped by the observer during snapshot {index}");
+            log::info!("aligned layouts: stopped by the observer during snapshot {name}");
             break;
         }
         let go_on = observer(&Progress::new(STAGE, done, n_snapshots, None)).is_continue();
         if !go_on && done < n_snapshots {
             stopped_early = true;
-            log::info!("aligned layouts: stopped by the observer after snapshot {index}");
+            log::info!("aligned layouts: stopped by the observer after snapshot {name}");
             break;
         }
     }
@@ -95,48 +102,11 @@ pub(super) fn fit<F: Float, M: Matrix<F>>(
     })
 }
 
-/// Converts every snapshot to rows and checks that there are at least two, each non-empty
-/// and finite, all with the row count of the first.
-fn checked_snapshots<F: Float, M: Matrix<F>>(snapshots: &[M]) -> Result<Vec<CowArray<'_, F, Ix2>>> {
-    if snapshots.len() < 2 {
-        return Err(Error::invalid_parameter(
-            "snapshots",
-            snapshots.len(),
-            "must contain at least 2 snapshots to align, so map a single snapshot with \
-             Tsne::fit or Umap::fit",
-        ));
-    }
-    let mut inputs = Vec::with_capacity(snapshots.len());
-    for (index, snapshot) in snapshots.iter().enumerate() {
-        let x = validate::input_matrix("the snapshot", snapshot)
-            .map_err(|error| in_snapshot(index, error))?;
-        inputs.push(x);
-    }
-    let n_rows = inputs[0].nrows();
-    if let Some(index) = inputs.iter().position(|x| x.nrows() != n_rows) {
-        return Err(Error::ShapeMismatch {
-            what: "snapshots",
-            expected: format!(
-                "{n_rows} rows in every snapshot, as in snapshot 0, with row i the same item \
-                 in each"
-            ),
-            found: format!("{} rows in snapshot {index}", inputs[index].nrows()),
-        });
-    }
-    Ok(inputs)
-}
-
-/// Wraps an error found in snapshot `index` in [`Error::InSnapshot`], named
-/// by its position in the input, so that callers can still match the row and column inside.
-fn in_snapshot(index: usize, error: Error) -> Error {
-    error.in_snapshot(index.to_string())
-}
-
-/// Wraps the reducer's complaints about the data of snapshot `index`. Parameter errors,
+/// Wraps the reducer's complaints about the data of snapshot `name`. Parameter errors,
 /// such as a perplexity not below the row count, concern every snapshot and pass unchanged.
-fn data_error_in_snapshot(index: usize, error: Error) -> Error {
+fn data_error_in_snapshot(name: &str, error: Error) -> Error {
     match error {
-        Error::ZeroVector { .. } => in_snapshot(index, error),
+        Error::ZeroVector { .. } => error.in_snapshot(name),
         other => other,
     }
 }

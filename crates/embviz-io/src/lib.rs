@@ -57,3 +57,7 @@ pub use npy::{
     read_npy, read_npy_indices, read_npy_vector, write_npy, write_npy_ids, write_npy_vector,
 };
 pub use snapshots::{read_snapshot_files, read_snapshots, read_snapshots_with_prefix};
+
+// The error, result and snapshot types of the readers, so that a crate depending on this
+// one alone can name them.
+pub use embviz_core::{Error, Result, Snapshots};

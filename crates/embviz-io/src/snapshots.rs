@@ -2,7 +2,6 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use embviz_core::{Error, Float, Result, Snapshots};
@@ -73,9 +72,9 @@ impl SnapshotFile {
 ///
 /// # Errors
 ///
-/// - [`Error::Io`] when `dir` cannot be listed, or contains no file named
-///   `<prefix><number>.npy` (the message names the folder and the pattern).
-/// - [`Error::InvalidParameter`] (`prefix`) when the numbered files have several prefixes,
+/// - [`Error::Io`] when `dir` cannot be listed.
+/// - [`Error::InvalidParameter`] (`dir`) when it contains no file named
+///   `<prefix><number>.npy`, (`prefix`) when the numbered files have several prefixes,
 ///   listing them, and (`snapshots`) when only one file matches.
 /// - [`Error::InvalidFile`] when two files have the same number, such as `epoch_1.npy`
 ///   and `epoch_01.npy`, so their order is ambiguous.
@@ -122,13 +121,11 @@ pub fn read_snapshots<F: Float>(dir: impl AsRef<Path>) -> Result<Snapshots<F>> {
     }
     match by_prefix.pop_first() {
         Some((prefix, files)) => read_sorted(dir, &prefix, files),
-        None => Err(Error::Io {
-            path: dir.to_path_buf(),
-            source: io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("the folder has no snapshot files: expected files named {PATTERN}"),
-            ),
-        }),
+        None => Err(Error::invalid_parameter(
+            "dir",
+            dir.display(),
+            format!("the folder has no snapshot files: expected files named {PATTERN}"),
+        )),
     }
 }
 
@@ -141,7 +138,8 @@ pub fn read_snapshots<F: Float>(dir: impl AsRef<Path>) -> Result<Snapshots<F>> {
 ///
 /// # Errors
 ///
-/// - [`Error::Io`] when `dir` cannot be listed, or contains no file named
+/// - [`Error::Io`] when `dir` cannot be listed.
+/// - [`Error::InvalidParameter`] (`prefix`) when `dir` contains no file named
 ///   `<prefix><number>.npy` with this prefix (the message lists the prefixes found).
 /// - The other errors of [`read_snapshots`], except the one for several prefixes.
 ///
@@ -178,16 +176,15 @@ pub fn read_snapshots_with_prefix<F: Float>(
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            Err(Error::Io {
-                path: dir.to_path_buf(),
-                source: io::Error::new(
-                    io::ErrorKind::NotFound,
-                    format!(
-                        "the folder has no file named {prefix}<number>.npy: the prefixes of its \
-                         numbered .npy files are {found}"
-                    ),
+            Err(Error::invalid_parameter(
+                "prefix",
+                format!("'{prefix}'"),
+                format!(
+                    "{} has no file named {prefix}<number>.npy: the prefixes of its numbered \
+                     .npy files are {found}",
+                    dir.display()
                 ),
-            })
+            ))
         }
     }
 }

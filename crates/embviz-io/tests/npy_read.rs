@@ -7,6 +7,7 @@
 mod common;
 
 use std::io::ErrorKind;
+use std::path::Path;
 
 use common::{
     digits_dir, f32_le, f64_le, i32_le, i64_le, npy_bytes, npy_bytes_with_header, test_dir, write,
@@ -523,15 +524,18 @@ fn nan_position_c_order() {
     let dir = test_dir("nan_position_c_order");
     let data = f32_le(&[1.0, 2.0, 3.0, 4.0, 5.0, f32::NAN]);
     let path = write(&dir, "x.npy", &npy_bytes(1, "<f4", false, "(2, 3)", &data));
-    match read_npy::<f32>(&path) {
-        Err(Error::NonFinite {
-            row, column, value, ..
-        }) => {
-            assert_eq!((row, column), (1, 2));
-            assert!(value.is_nan());
-        }
-        other => panic!("expected NonFinite, got {other:?}"),
-    }
+    let error = read_npy::<f32>(&path).unwrap_err();
+    let message = error.to_string();
+    let (row, column, value) = non_finite_in(error, &path);
+    assert_eq!((row, column), (1, 2));
+    assert!(value.is_nan());
+    assert!(
+        message.starts_with(&format!(
+            "{}: array contains NaN at row 1, column 2",
+            path.display()
+        )),
+        "{message}"
+    );
 }
 
 #[test]
@@ -541,15 +545,9 @@ fn infinity_position_fortran_order() {
     // in the file but sits at row 1, column 1.
     let data = f64_le(&[1.0, 4.0, 2.0, f64::NEG_INFINITY, 3.0, 6.0]);
     let path = write(&dir, "x.npy", &npy_bytes(1, "<f8", true, "(2, 3)", &data));
-    match read_npy::<f64>(&path) {
-        Err(Error::NonFinite {
-            row, column, value, ..
-        }) => {
-            assert_eq!((row, column), (1, 1));
-            assert_eq!(value, f64::NEG_INFINITY);
-        }
-        other => panic!("expected NonFinite, got {other:?}"),
-    }
+    let (row, column, value) = non_finite_in(read_npy::<f64>(&path).unwrap_err(), &path);
+    assert_eq!((row, column), (1, 1));
+    assert_eq!(value, f64::NEG_INFINITY);
 }
 
 #[test]
@@ -559,10 +557,8 @@ fn first_nan_in_row_order() {
     // (0, 2) first in row order.
     let data = f32_le(&[1.0, f32::NAN, 2.0, 5.0, f32::NAN, 6.0]);
     let path = write(&dir, "x.npy", &npy_bytes(1, "<f4", true, "(2, 3)", &data));
-    match read_npy::<f32>(&path) {
-        Err(Error::NonFinite { row, column, .. }) => assert_eq!((row, column), (0, 2)),
-        other => panic!("expected NonFinite, got {other:?}"),
-    }
+    let (row, column, _) = non_finite_in(read_npy::<f32>(&path).unwrap_err(), &path);
+    assert_eq!((row, column), (0, 2));
 }
 
 #[test]
@@ -573,10 +569,8 @@ fn nan_in_float16() {
         .flat_map(|b| b.to_le_bytes())
         .collect();
     let path = write(&dir, "x.npy", &npy_bytes(1, "<f2", false, "(1, 2)", &data));
-    match read_npy::<f32>(&path) {
-        Err(Error::NonFinite { row, column, .. }) => assert_eq!((row, column), (0, 1)),
-        other => panic!("expected NonFinite, got {other:?}"),
-    }
+    let (row, column, _) = non_finite_in(read_npy::<f32>(&path).unwrap_err(), &path);
+    assert_eq!((row, column), (0, 1));
 }
 
 #[test]
@@ -587,10 +581,8 @@ fn nan_in_vector() {
         "v.npy",
         &npy_bytes(1, "<f8", false, "(3,)", &f64_le(&[0.0, 1.0, f64::NAN])),
     );
-    match read_npy_vector::<f64>(&path) {
-        Err(Error::NonFinite { row, column, .. }) => assert_eq!((row, column), (2, 0)),
-        other => panic!("expected NonFinite, got {other:?}"),
-    }
+    let (row, column, _) = non_finite_in(read_npy_vector::<f64>(&path).unwrap_err(), &path);
+    assert_eq!((row, column), (2, 0));
 }
 
 #[test]
@@ -683,5 +675,22 @@ fn indices_bool_dtype() {
     match read_npy_indices(&path) {
         Err(Error::UnsupportedDtype { dtype, .. }) => assert_eq!(dtype, "|b1"),
         other => panic!("expected UnsupportedDtype, got {other:?}"),
+    }
+}
+
+/// Returns the row, column and value of a non-finite value error wrapped in the file's
+/// name, after checking the wrapping.
+fn non_finite_in(error: Error, expected_path: &Path) -> (usize, usize, f64) {
+    match error {
+        Error::InFile { path, source } => {
+            assert_eq!(path, expected_path);
+            match *source {
+                Error::NonFinite {
+                    row, column, value, ..
+                } => (row, column, value),
+                other => panic!("expected NonFinite, got {other:?}"),
+            }
+        }
+        other => panic!("expected InFile, got {other:?}"),
     }
 }

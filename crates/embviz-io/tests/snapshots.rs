@@ -119,12 +119,12 @@ fn unknown_prefix_lists_found_ones() {
     let error = read_snapshots_with_prefix::<f32>(&dir, "step_").unwrap_err();
     let message = error.to_string();
     match error {
-        Error::Io { path, source } => {
-            assert_eq!(path, dir);
-            assert_eq!(source.kind(), ErrorKind::NotFound);
+        Error::InvalidParameter { name, value, .. } => {
+            assert_eq!((name, value.as_str()), ("prefix", "'step_'"));
         }
-        other => panic!("expected Io, got {other:?}"),
+        other => panic!("expected InvalidParameter, got {other:?}"),
     }
+    assert!(message.contains(&dir.display().to_string()), "{message}");
     assert!(message.contains("step_<number>.npy"), "{message}");
     assert!(message.contains("'epoch_'"), "{message}");
 }
@@ -137,13 +137,14 @@ fn folder_without_snapshots() {
     let error = read_snapshots::<f32>(&dir).unwrap_err();
     let message = error.to_string();
     match error {
-        Error::Io { path, source } => {
-            assert_eq!(path, dir);
-            assert_eq!(source.kind(), ErrorKind::NotFound);
+        Error::InvalidParameter { name, value, .. } => {
+            assert_eq!(name, "dir");
+            assert_eq!(value, dir.display().to_string());
         }
-        other => panic!("expected Io, got {other:?}"),
+        other => panic!("expected InvalidParameter, got {other:?}"),
     }
-    assert!(message.contains(&dir.display().to_string()), "{message}");
+    assert!(message.starts_with("invalid dir = "), "{message}");
+    assert!(message.contains("no snapshot files"), "{message}");
     assert!(message.contains("<prefix><number>.npy"), "{message}");
 }
 
@@ -226,7 +227,14 @@ fn nan_names_snapshot_and_row() {
 
     let error = read_snapshots::<f32>(&dir).unwrap_err();
     let message = error.to_string();
-    match inner_error(error, "epoch_1") {
+    let in_file = match inner_error(error, "epoch_1") {
+        Error::InFile { path, source } => {
+            assert_eq!(path, dir.join("epoch_1.npy"));
+            *source
+        }
+        other => panic!("expected InFile, got {other:?}"),
+    };
+    match in_file {
         Error::NonFinite {
             row, column, value, ..
         } => {
@@ -235,6 +243,7 @@ fn nan_names_snapshot_and_row() {
         }
         other => panic!("expected NonFinite, got {other:?}"),
     }
+    assert!(message.contains("epoch_1.npy: "), "{message}");
     assert!(message.starts_with("snapshot epoch_1: "), "{message}");
     assert!(message.contains("row 3, column 1"), "{message}");
 }

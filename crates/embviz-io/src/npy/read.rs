@@ -264,7 +264,8 @@ fn read_floats<F: Float>(file: &mut NpyFile) -> Result<Vec<F>> {
 ///   It is also returned when the data is shorter than the shape needs (the reason gives both
 ///   byte counts), when the array is not 2-D, and when a `float64` value overflows `f32`.
 /// - [`Error::UnsupportedDtype`] for complex, object, string, datetime and structured types.
-/// - [`Error::NonFinite`] for the first NaN or infinite value in row order.
+/// - [`Error::InFile`] naming the file around [`Error::NonFinite`], for the first NaN or
+///   infinite value in row order.
 ///
 /// # Example
 ///
@@ -294,7 +295,7 @@ pub fn read_npy<F: Float>(path: impl AsRef<Path>) -> Result<Array2<F>> {
     let x = matrix_from_file_order(values, n_rows, n_cols, file.header.fortran_order)
         .map_err(|e| file.shape_error(&e))?;
 
-    validate::finite(ARRAY_NAME, &x.view())?;
+    validate::finite(ARRAY_NAME, &x.view()).map_err(|e| e.in_file(&file.path))?;
     Ok(x)
 }
 
@@ -304,8 +305,8 @@ pub fn read_npy<F: Float>(path: impl AsRef<Path>) -> Result<Array2<F>> {
 ///
 /// # Errors
 ///
-/// As [`read_npy`], except that the array must be 1-D. A non-finite value is reported with
-/// its index as `row` and `column` 0.
+/// As [`read_npy`], except that the array must be 1-D. A non-finite value is reported
+/// with its index as `row` and `column` 0, inside [`Error::InFile`].
 ///
 /// # Example
 ///
@@ -330,12 +331,13 @@ pub fn read_npy_vector<F: Float>(path: impl AsRef<Path>) -> Result<Array1<F>> {
     }
     let values = Array1::from(read_floats::<F>(&mut file)?);
     if let Some(index) = values.iter().position(|v| !v.is_finite()) {
-        return Err(Error::NonFinite {
+        let error = Error::NonFinite {
             what: ARRAY_NAME,
             row: index,
             column: 0,
             value: values[index].to_f64_exact(),
-        });
+        };
+        return Err(error.in_file(&file.path));
     }
     Ok(values)
 }

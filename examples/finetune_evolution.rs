@@ -133,8 +133,9 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             .map(str::to_owned)
             .collect();
         if texts.len() != n {
+            let unit = if texts.len() == 1 { "line" } else { "lines" };
             return Err(format!(
-                "{} has {} lines but the snapshots have {n} rows",
+                "{} has {} {unit} but the snapshots have {n} rows",
                 texts_path.display(),
                 texts.len()
             )
@@ -220,7 +221,16 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             Method::Tsne => AlignedLayouts::new(Tsne::new().seed(args.seed)),
             Method::Umap => AlignedLayouts::new(Umap::new().seed(args.seed)),
         };
-        layouts.alignment(alignment).fit(snapshots.matrices())
+        let name = match args.method {
+            Method::Tsne => "t-SNE",
+            Method::Umap => "UMAP",
+        };
+        let mut progress = common::ProgressLine::new(format!("{alignment} {name}"));
+        let fitted = layouts
+            .alignment(alignment)
+            .fit_snapshots_with(&snapshots, &mut |report| progress.report(report));
+        progress.finish();
+        fitted
     };
     let independent = fit(Alignment::Independent)?;
     let chained = fit(Alignment::Chained)?;

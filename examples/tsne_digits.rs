@@ -10,8 +10,6 @@
 
 mod common;
 
-use std::io::{IsTerminal, Write};
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -54,34 +52,15 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let (n, d) = dataset.x().dim();
     println!("read {n} x {d} from {}", data.display());
 
-    // On a terminal the progress line is redrawn in place; in a log, every report gets
-    // its own line.
-    let terminal = std::io::stderr().is_terminal();
+    let mut progress = common::ProgressLine::new("t-SNE");
     let started = Instant::now();
     let fitted = Tsne::new()
         .perplexity(args.perplexity)
         .metric(metric)
         .seed(args.seed)
-        .fit_with(dataset.x(), &mut |progress| {
-            let line = format!(
-                "{:<18} iteration {:>4}/{}  KL {:.4}",
-                progress.stage,
-                progress.iteration,
-                progress.total,
-                progress.loss.unwrap_or(f64::NAN)
-            );
-            if terminal {
-                eprint!("\r{line}");
-                let _ = std::io::stderr().flush();
-            } else {
-                eprintln!("{line}");
-            }
-            ControlFlow::Continue(())
-        })?;
+        .fit_with(dataset.x(), &mut |report| progress.report(report))?;
+    progress.finish();
     let elapsed = started.elapsed();
-    if terminal {
-        eprintln!();
-    }
 
     let name = data
         .file_name()

@@ -5,7 +5,10 @@
 #[cfg(feature = "plot")]
 pub(crate) mod outliers;
 
+use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
 use embviz::Metric;
@@ -110,4 +113,63 @@ pub(crate) fn map_perplexity(n_rows: usize) -> f64 {
         eprintln!("{n_rows} rows: the t-SNE map uses perplexity {perplexity:.1} instead of 30");
     }
     perplexity
+}
+
+/// Shortest time between two progress lines when stderr is not a terminal.
+const LOG_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Shows the progress reports of a long fit on stderr. On a terminal the line is redrawn
+/// in place at every report. In a log, a report gets its own line when two seconds have
+/// passed since the last one, and at the end of the work.
+pub(crate) struct ProgressLine {
+    label: String,
+    terminal: bool,
+    last_line: Option<Instant>,
+    drawn: bool,
+}
+
+impl ProgressLine {
+    /// Creates a progress line whose reports start with `label`, such as `"t-SNE"`.
+    pub(crate) fn new(label: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            terminal: std::io::stderr().is_terminal(),
+            last_line: None,
+            drawn: false,
+        }
+    }
+
+    /// Shows one report and lets the work go on. Pass it as the observer of `fit_with`.
+    pub(crate) fn report(&mut self, progress: &embviz::Progress) -> ControlFlow<()> {
+        let mut line = format!(
+            "{}: {:<18} {:>4}/{}",
+            self.label, progress.stage, progress.iteration, progress.total
+        );
+        if let Some(loss) = progress.loss {
+            line.push_str(&format!("  loss {loss:.4}"));
+        }
+        if self.terminal {
+            // Trailing spaces clear the rest of a longer previous line.
+            eprint!("\r{line:<72}");
+            let _ = std::io::stderr().flush();
+            self.drawn = true;
+        } else {
+            let due = self
+                .last_line
+                .is_none_or(|last| last.elapsed() >= LOG_INTERVAL);
+            if due || progress.iteration == progress.total {
+                eprintln!("{line}");
+                self.last_line = Some(Instant::now());
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Ends the redrawn line on a terminal, so that the next output starts on a new line.
+    pub(crate) fn finish(&mut self) {
+        if self.drawn {
+            eprintln!();
+            self.drawn = false;
+        }
+    }
 }

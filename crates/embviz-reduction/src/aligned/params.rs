@@ -31,18 +31,18 @@ pub enum Alignment {
     /// little, as the optimisation runs again from that start: on three copies of the
     /// same 2000-row snapshot, the chained t-SNE maps moved by a displacement of 0.016,
     /// then 0.002. For t-SNE the start is centred and kept at its scale, and the early
-    /// exaggeration is lowered to [`AlignedLayouts::chained_early_exaggeration`]. For UMAP the layout is passed as
-    /// [`umap::Init::Given`](crate::umap::Init::Given), which UMAP rescales to `[0, 10]` per
-    /// column, and its learning rate is lowered by
-    /// [`AlignedLayouts::chained_umap_learning_rate_factor`]. Each new layout is then
-    /// rotated, translated and scaled to the previous layout's spread, to remove the drift
-    /// in orientation, size and position that the optimisation adds. It is never
+    /// exaggeration is lowered to [`AlignedLayouts::chained_early_exaggeration`]. For UMAP
+    /// the layout is passed as [`umap::Init::Given`](crate::umap::Init::Given) but kept at
+    /// its scale, instead of being rescaled to `[0, 10]` per column, and the learning rate
+    /// is lowered by [`AlignedLayouts::chained_umap_learning_rate_factor`]. Each new layout
+    /// is then rotated, translated and scaled to the previous layout's spread, to remove the
+    /// drift in orientation, size and position that the optimisation adds. It is never
     /// reflected, since it started from the previous layout's orientation. Default.
     ///
     /// NOTE: UMAP at its full learning rate moves the layout far from its start. On 180
     /// rows of real fine-tuning snapshots (MiniLM, 200 UMAP epochs), the mean disparity to
     /// the previous frame was 0.837 for independent fits, 0.730 for chained fits at the
-    /// full learning rate and 0.391 at a quarter of it.
+    /// full learning rate and 0.406 at a quarter of it.
     #[default]
     Chained,
     /// Each snapshot is fitted on its own as in [`Alignment::Independent`]. Then each

@@ -163,6 +163,7 @@ fn fit_frame<F: Float>(
                 umap = umap
                     .init(umap::Init::Given(start.clone()))
                     .learning_rate(learning_rate);
+                umap.keep_given_scale = true;
             }
             let fitted = umap.fit_with(&x, observer)?;
             Ok(Frame {

@@ -19,11 +19,13 @@ const NOISE: f64 = 1e-4;
 /// Width of each column after the final rescaling: every start lies in `[0, 10]`.
 const BOX: f64 = 10.0;
 
-/// Returns the starting layout, `n x dim`, with each column rescaled to `[0, 10]`.
+/// Returns the starting layout, `n x dim`, with each column rescaled to `[0, 10]`, except
+/// a given layout when `keep_given_scale` is set.
 ///
 /// `graph` is the fuzzy graph after weak edges are dropped; the spectral layout uses it.
 pub(super) fn initial_layout<F: Float>(
     init: &Init,
+    keep_given_scale: bool,
     x: ArrayView2<'_, F>,
     graph: &FuzzyGraph,
     metric: Metric,
@@ -41,6 +43,9 @@ pub(super) fn initial_layout<F: Float>(
             let layout = spectral_layout(x, graph, metric, dim, rng)
                 .unwrap_or_else(|| uniform_layout(n, dim, rng));
             noisy_scale(layout, rng)
+        }
+        Init::Given(coordinates) if keep_given_scale => {
+            return Ok(separate_duplicates(coordinates.clone(), rng));
         }
         Init::Given(coordinates) => separate_duplicates(coordinates.clone(), rng),
     };

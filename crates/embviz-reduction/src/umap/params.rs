@@ -102,6 +102,10 @@ pub struct Umap {
     pub(super) b: Option<f64>,
     pub(super) seed: Option<u64>,
     pub(super) progress_every: usize,
+    /// Whether an [`Init::Given`] start keeps its scale instead of being rescaled to
+    /// `[0, 10]` per column. Set by the chained aligned layouts, whose start is a converged
+    /// map at UMAP's own scale.
+    pub(crate) keep_given_scale: bool,
 }
 
 impl Default for Umap {
@@ -123,6 +127,7 @@ impl Default for Umap {
             b: None,
             seed: None,
             progress_every: 10,
+            keep_given_scale: false,
         }
     }
 }

@@ -52,7 +52,15 @@ pub(super) fn fit<F: Float>(
     let layout_graph = drop_weak_edges(&set.graph, filter_epochs);
 
     let mut rng = seed::rng(seed);
-    let start = initial_layout(&params.init, x, &layout_graph, params.metric, dim, &mut rng)?;
+    let start = initial_layout(
+        &params.init,
+        params.keep_given_scale,
+        x,
+        &layout_graph,
+        params.metric,
+        dim,
+        &mut rng,
+    )?;
     log::info!("UMAP initial layout done at {:.2?}", started.elapsed());
 
     let schedule = Schedule {

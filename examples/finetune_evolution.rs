@@ -145,7 +145,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         None
     };
-    std::fs::create_dir_all(&out)?;
+    common::create_output_dir(&out)?;
     let names = snapshots.names().to_vec();
     let folder = data.file_name().map_or_else(
         || data.display().to_string(),
@@ -419,7 +419,8 @@ fn disparity_report(
     println!(
         "\nmovement of the maps between consecutive snapshots, as drawn (sum of squared \
          moves over the previous map's squared spread; 0 is no change, about 2 an unrelated \
-         map of the same size and centre):"
+         map of the same size and centre, more for maps at other places, as independent \
+         UMAP maps are):"
     );
     println!(
         "  {:<24} {:>12} {:>9} {:>11}",

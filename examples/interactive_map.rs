@@ -70,6 +70,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .out
         .clone()
         .unwrap_or_else(|| root.join("target/embviz/interactive_map"));
+    common::create_output_dir(&out)?;
     let dataset = read_dataset_dir::<f32>(&data)?;
     let (n, d) = dataset.x().dim();
     println!("read {n} x {d} from {}", data.display());

@@ -102,6 +102,17 @@ pub(crate) fn parse_contamination(text: &str) -> Result<embviz::anomaly::Contami
     }
 }
 
+/// Creates the output folder `out` before any long work, with an error naming it when it
+/// cannot be created, for example when a file has that name.
+pub(crate) fn create_output_dir(out: &std::path::Path) -> Result<(), String> {
+    std::fs::create_dir_all(out).map_err(|error| {
+        format!(
+            "cannot create the output folder {}: {error}: pass a folder path to --out",
+            out.display()
+        )
+    })
+}
+
 /// Returns the t-SNE perplexity of the examples' maps: scikit-learn's default of 30, or
 /// `(n - 1) / 3` for fewer than 91 rows, since the perplexity must stay below the number
 /// of rows.

@@ -131,7 +131,8 @@ const LOG_INTERVAL: Duration = Duration::from_secs(2);
 
 /// Shows the progress reports of a long fit on stderr. On a terminal the line is redrawn
 /// in place at every report. In a log, a report gets its own line when two seconds have
-/// passed since the last one, and at the end of the work.
+/// passed since the last one, at the end of the work, and after each snapshot of a
+/// sequence.
 pub(crate) struct ProgressLine {
     label: String,
     terminal: bool,
@@ -168,7 +169,8 @@ impl ProgressLine {
             let due = self
                 .last_line
                 .is_none_or(|last| last.elapsed() >= LOG_INTERVAL);
-            if due || progress.iteration == progress.total {
+            // Reports between snapshots are few, and each shows how far the sequence has got.
+            if due || progress.iteration == progress.total || progress.stage == "snapshots" {
                 eprintln!("{line}");
                 self.last_line = Some(Instant::now());
             }

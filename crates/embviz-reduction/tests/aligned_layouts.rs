@@ -156,11 +156,11 @@ fn umap_alignments_on_real_snapshots() {
     report("UMAP procrustes", &procrustes);
 
     assert!(chained.layouts().iter().all(|l| l.dim() == (180, 2)));
-    // Measured: mean disparity 0.837 independent and Procrustes, 0.406 chained; mean
+    // Measured: mean disparity 0.837 independent and Procrustes, 0.162 chained; mean
     // displacement 4.818 independent (each map has its own offset), 1.193 Procrustes and
-    // 0.469 chained. At the full learning rate, chained fits gave 0.730 and 0.776.
+    // 0.170 chained. At the full learning rate, chained fits gave 0.730 and 0.776.
     let independent_disparity = mean(independent.disparity_to_previous());
-    assert!(mean(chained.disparity_to_previous()) <= 0.6 * independent_disparity);
+    assert!(mean(chained.disparity_to_previous()) <= 0.3 * independent_disparity);
     let independent_displacement = mean(independent.displacement_to_previous());
     assert!(mean(procrustes.displacement_to_previous()) <= 0.3 * independent_displacement);
     assert!(mean(chained.displacement_to_previous()) <= 0.3 * independent_displacement);

@@ -1,6 +1,7 @@
-//! The fine-tuning evolution pipeline on real snapshots: class separation rises as the
-//! model trains, chained and Procrustes maps move less than independent ones, no aligned
-//! frame is mirrored, and the outlier sets change as their lists of entering and leaving rows record.
+//! The fine-tuning evolution pipeline on real snapshots. Class separation rises as the
+//! model trains, and chained and Procrustes maps move less than independent ones. No
+//! aligned frame is mirrored, and the outlier sets change by the rows listed as entering
+//! and leaving.
 //!
 //! The bundled `data/finetune_small` (360 rows, 5 snapshots) always runs. The full
 //! 2000-row `finetune_snapshots` runs when `EMBVIZ_DATA` names the folder that contains it.

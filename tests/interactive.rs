@@ -23,7 +23,7 @@ fn figure(path: &Path) -> Value {
 }
 
 #[test]
-fn map_has_one_trace_per_class_and_ringed_outliers() {
+fn map_traces_classes_and_outliers() {
     let digits = read_dataset_dir::<f32>(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/digits"))
         .expect("bundled digits");
     let labels = digits.labels().expect("digits have labels");
